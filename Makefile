@@ -1,0 +1,44 @@
+# Two commands do all set-up on a fresh Debian machine with Swift:
+#   make run    installs what is missing, builds, analyses a bundled fixture
+#   make test   installs what is missing, builds, runs every test
+SWIFT ?= swift
+DEMO ?= Fixtures/ipv4-loopback.pcap
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get -y -q
+# Debian packages the build needs (libpcap-dev) and the tests use.
+PACKAGES := libpcap-dev pkg-config
+
+.PHONY: run test deps build release fixtures clean
+
+run: deps release
+	.build/release/handshake -r $(DEMO)
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+# Installs only what is missing, and runs `apt-get update` once, before the first install.
+deps:
+	@missing=""; \
+	for package in $(PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "ok installed" || missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing (apt-get)"; \
+		$(APT) update >/dev/null && $(APT) install --no-install-recommends$$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+# Re-records every fixture from real sockets (root, tcpdump, tshark, nftables).
+fixtures: deps
+	@for tool in tcpdump tshark nft; do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	[ -z "$$missing" ] || $(APT) install --no-install-recommends tcpdump tshark nftables
+	Fixtures/record
+
+clean:
+	rm -rf .build

@@ -1,0 +1,38 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Data flows one way: CPcap → Capture → Wire → Tracker → Report → handshake.
+// Wire and Tracker never see libpcap; only Capture links it.
+let package = Package(
+    name: "handshake",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "handshake", targets: ["handshake"]),
+        .library(name: "Wire", targets: ["Wire"]),
+        .library(name: "Capture", targets: ["Capture"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CPcap",
+            pkgConfig: "libpcap",
+            providers: [.apt(["libpcap-dev"])]
+        ),
+        .target(name: "Capture", dependencies: ["CPcap"]),
+        .target(name: "Wire"),
+        .target(name: "Report", dependencies: ["Wire"]),
+        .executableTarget(
+            name: "handshake",
+            dependencies: [
+                "Capture", "Wire", "Report",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "WireTests", dependencies: ["Wire"]),
+        .testTarget(name: "CaptureTests", dependencies: ["Capture"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report"]),
+        .testTarget(name: "handshakeTests", dependencies: ["Capture", "Wire", "Report"]),
+    ]
+)

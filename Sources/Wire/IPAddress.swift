@@ -1,0 +1,120 @@
+/// An IPv4 or IPv6 address as two integers: no heap, cheap to hash and
+/// compare. IPv4 lives in the low 32 bits with `isIPv6` false.
+public struct IPAddress: Hashable, Sendable, Comparable {
+    public let high: UInt64
+    public let low: UInt64
+    public let isIPv6: Bool
+
+    public init(ipv4: UInt32) {
+        high = 0
+        low = UInt64(ipv4)
+        isIPv6 = false
+    }
+
+    public init(ipv6High high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+        isIPv6 = true
+    }
+
+    /// Parses dotted-quad IPv4 or RFC 4291 IPv6 text; nil if it is neither.
+    public init?(_ text: some StringProtocol) {
+        if text.contains(":") {
+            guard let (high, low) = Self.parseIPv6(Substring(text)) else { return nil }
+            self.init(ipv6High: high, low: low)
+        } else {
+            let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count == 4 else { return nil }
+            var value: UInt32 = 0
+            for part in parts {
+                guard part.count <= 3, let byte = UInt8(part) else { return nil }
+                value = value << 8 | UInt32(byte)
+            }
+            self.init(ipv4: value)
+        }
+    }
+
+    public var version: UInt8 { isIPv6 ? 6 : 4 }
+
+    public static func < (lhs: IPAddress, rhs: IPAddress) -> Bool {
+        (lhs.isIPv6 ? 1 : 0, lhs.high, lhs.low) < (rhs.isIPv6 ? 1 : 0, rhs.high, rhs.low)
+    }
+
+    private var groups: [UInt16] {
+        (0..<8).map { index in
+            let word = index < 4 ? high : low
+            return UInt16(truncatingIfNeeded: word >> (UInt64(3 - index % 4) * 16))
+        }
+    }
+
+    private static func parseIPv6(_ text: Substring) -> (UInt64, UInt64)? {
+        let halves = text.split(separator: "::", maxSplits: 1, omittingEmptySubsequences: false)
+            .map { Substring($0) }
+        func words(_ part: Substring) -> [UInt16]? {
+            if part.isEmpty { return [] }
+            var result: [UInt16] = []
+            for piece in part.split(separator: ":", omittingEmptySubsequences: false) {
+                guard piece.count <= 4, let word = UInt16(piece, radix: 16) else { return nil }
+                result.append(word)
+            }
+            return result
+        }
+        guard let head = words(halves[0]) else { return nil }
+        var all: [UInt16]
+        if halves.count == 2 {
+            guard let tail = words(halves[1]), head.count + tail.count < 8 else { return nil }
+            all = head + Array(repeating: 0, count: 8 - head.count - tail.count) + tail
+        } else {
+            all = head
+        }
+        guard all.count == 8 else { return nil }
+        let high = all[0..<4].reduce(UInt64(0)) { $0 << 16 | UInt64($1) }
+        let low = all[4..<8].reduce(UInt64(0)) { $0 << 16 | UInt64($1) }
+        return (high, low)
+    }
+}
+
+extension IPAddress: CustomStringConvertible {
+    /// Dotted quad for IPv4; RFC 5952 for IPv6 (lower case, the longest run
+    /// of two or more zero groups, leftmost on a tie, written `::`).
+    public var description: String {
+        guard isIPv6 else {
+            return [24, 16, 8, 0].map { String((low >> UInt64($0)) & 0xFF) }.joined(separator: ".")
+        }
+        let groups = self.groups
+        var bestStart = -1, bestLength = 0, runStart = -1
+        for index in 0...8 {
+            if index < 8, groups[index] == 0 {
+                if runStart < 0 { runStart = index }
+            } else if runStart >= 0 {
+                if index - runStart > bestLength { bestStart = runStart; bestLength = index - runStart }
+                runStart = -1
+            }
+        }
+        let hex = groups.map { String($0, radix: 16) }
+        guard bestLength >= 2 else { return hex.joined(separator: ":") }
+        let head = hex[..<bestStart].joined(separator: ":")
+        let tail = hex[(bestStart + bestLength)...].joined(separator: ":")
+        return head + "::" + tail
+    }
+}
+
+/// One side of a TCP conversation: an address and a port.
+public struct Endpoint: Hashable, Sendable, Comparable {
+    public var address: IPAddress
+    public var port: UInt16
+
+    public init(address: IPAddress, port: UInt16) {
+        self.address = address
+        self.port = port
+    }
+
+    public static func < (lhs: Endpoint, rhs: Endpoint) -> Bool {
+        (lhs.address, lhs.port) < (rhs.address, rhs.port)
+    }
+}
+
+extension Endpoint: CustomStringConvertible {
+    /// tcpdump's `address.port` form, for both families: what users grep for.
+    public var description: String { "\(address).\(port)" }
+}

@@ -1,0 +1,111 @@
+/// Decodes a captured frame, link layer to TCP, into a `TCPSegment`.
+///
+/// Pure and allocation-free: header views read the caller's bytes in place,
+/// and every length is checked before it is used, so no input traps.
+public enum SegmentDecoder {
+    enum IPProtocol {
+        static let tcp: UInt8 = 6
+    }
+
+    /// The most VLAN tags unwrapped before giving up (QinQ uses two).
+    static let maximumVLANTags = 4
+
+    public static func decode(_ frame: UnsafeRawBufferPointer, linkType: LinkType,
+                              timestamp: Timestamp) throws(DecodeFailure) -> TCPSegment {
+        let (version, network) = try networkLayer(of: frame, linkType: linkType)
+        return try version == 4
+            ? decodeIPv4(network, timestamp: timestamp)
+            : decodeIPv6(network, timestamp: timestamp)
+    }
+
+    /// Strips the link layer: the IP version and the bytes from the IP header on.
+    static func networkLayer(of frame: UnsafeRawBufferPointer,
+                             linkType: LinkType) throws(DecodeFailure) -> (UInt8, UnsafeRawBufferPointer) {
+        switch linkType {
+        case .ethernet:
+            let ethernet = try EthernetHeader(validating: frame)
+            return try ipVersion(etherType: ethernet.etherType, payload: ethernet.payload)
+        case .linuxSLL:
+            let cooked = try LinuxSLLHeader(validating: frame)
+            return try ipVersion(etherType: cooked.protocolType, payload: cooked.payload)
+        case .linuxSLL2:
+            let cooked = try LinuxSLL2Header(validating: frame)
+            return try ipVersion(etherType: cooked.protocolType, payload: cooked.payload)
+        case .null, .loop:
+            let loopback = try LoopbackHeader(validating: frame, networkOrder: linkType == .loop)
+            guard let version = loopback.ipVersion else { throw .notIP(etherType: 0) }
+            return (version, loopback.payload)
+        case .raw, .rawDLT12, .rawDLT14:
+            guard let first = frame.first else { throw .truncated(.link) }
+            switch first >> 4 {
+            case 4: return (4, frame)
+            case 6: return (6, frame)
+            default: throw .notIP(etherType: 0)
+            }
+        case .ipv4:
+            return (4, frame)
+        case .ipv6:
+            return (6, frame)
+        default:
+            throw .unsupportedLinkType(linkType.rawValue)
+        }
+    }
+
+    /// Follows an EtherType through any VLAN tags to IPv4 or IPv6.
+    static func ipVersion(etherType: UInt16,
+                          payload: UnsafeRawBufferPointer) throws(DecodeFailure) -> (UInt8, UnsafeRawBufferPointer) {
+        var etherType = etherType
+        var payload = payload
+        for _ in 0...maximumVLANTags {
+            switch etherType {
+            case EtherType.ipv4: return (4, payload)
+            case EtherType.ipv6: return (6, payload)
+            case EtherType.vlan, EtherType.qinq, EtherType.qinqLegacy:
+                let tag = try VLANTag(validating: payload)
+                etherType = tag.etherType
+                payload = tag.payload
+            default:
+                throw .notIP(etherType: etherType)
+            }
+        }
+        throw .notIP(etherType: etherType)
+    }
+
+    static func decodeIPv4(_ bytes: UnsafeRawBufferPointer, timestamp: Timestamp) throws(DecodeFailure) -> TCPSegment {
+        let ip = try IPv4Header(validating: bytes)
+        guard ip.protocolNumber == IPProtocol.tcp else { throw .notTCP(ipProtocol: ip.protocolNumber) }
+        guard ip.fragmentOffset == 0 else { throw .laterFragment }
+        return try decodeTCP(ip.payload, segmentLength: ip.payloadLengthOnWire, source: ip.source,
+                             destination: ip.destination, isFragment: ip.moreFragments, timestamp: timestamp)
+    }
+
+    static func decodeIPv6(_ bytes: UnsafeRawBufferPointer, timestamp: Timestamp) throws(DecodeFailure) -> TCPSegment {
+        let ip = try IPv6Header(validating: bytes)
+        let payload = ip.payload
+        let chain = try IPv6ExtensionChain(walking: payload, firstHeader: ip.nextHeader)
+        guard chain.upperProtocol == IPProtocol.tcp else { throw .notTCP(ipProtocol: chain.upperProtocol) }
+        guard chain.length <= ip.payloadLengthOnWire else { throw .malformed(.ipv6Extension, .headerLengthBeyondPacket) }
+        return try decodeTCP(payload.tail(from: chain.length), segmentLength: ip.payloadLengthOnWire - chain.length,
+                             source: ip.source, destination: ip.destination, isFragment: chain.isFirstFragment,
+                             timestamp: timestamp)
+    }
+
+    static func decodeTCP(_ bytes: UnsafeRawBufferPointer, segmentLength: Int, source: IPAddress,
+                          destination: IPAddress, isFragment: Bool,
+                          timestamp: Timestamp) throws(DecodeFailure) -> TCPSegment {
+        let tcp = try TCPHeader(validating: bytes, segmentLength: segmentLength)
+        return TCPSegment(
+            timestamp: timestamp,
+            source: Endpoint(address: source, port: tcp.sourcePort),
+            destination: Endpoint(address: destination, port: tcp.destinationPort),
+            sequence: tcp.sequence,
+            acknowledgment: tcp.acknowledgment,
+            flags: tcp.flags,
+            window: tcp.window,
+            urgentPointer: tcp.urgentPointer,
+            payloadLength: segmentLength - tcp.headerLength,
+            options: tcp.options,
+            isFragment: isFragment
+        )
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Capture
+
+/// The exit codes, one per kind of failure, so scripts can tell them apart.
+/// The README's table is generated from the same list.
+enum ExitStatus: Int32, CaseIterable {
+    case success = 0
+    /// Reserved for `handshake check`: a rule about the traffic was broken.
+    case ruleBroken = 1
+    case cannotOpenFile = 3
+    case notACapture = 4
+    case damagedCapture = 5
+    case unsupportedLinkType = 6
+    case badFilter = 7
+    case noSuchInterface = 8
+    case permissionDenied = 9
+    case captureFailed = 10
+    case writeFailed = 11
+    /// ArgumentParser's code for a usage error (EX_USAGE).
+    case usage = 64
+
+    init(_ error: CaptureError) {
+        switch error {
+        case .cannotOpen, .readFailed: self = .cannotOpenFile
+        case .notACapture: self = .notACapture
+        case .unsupportedLinkType: self = .unsupportedLinkType
+        case .truncated, .corrupt: self = .damagedCapture
+        case .badFilter: self = .badFilter
+        case .noSuchInterface: self = .noSuchInterface
+        case .permissionDenied: self = .permissionDenied
+        case .liveCaptureFailed, .interfaceFailed: self = .captureFailed
+        case .writeFailed: self = .writeFailed
+        }
+    }
+
+    var exitCode: ExitCode { ExitCode(rawValue) }
+}
+
+/// A failure the command reports in one line on stderr before exiting.
+struct CommandFailure: Error, CustomStringConvertible {
+    var status: ExitStatus
+    var description: String
+
+    init(_ status: ExitStatus, _ description: String) {
+        self.status = status
+        self.description = description
+    }
+
+    init(_ error: CaptureError) {
+        self.init(ExitStatus(error), error.description)
+    }
+}

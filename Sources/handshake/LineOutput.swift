@@ -1,0 +1,52 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Buffered output to a file descriptor that writes only whole lines, so a
+/// reader of a pipe never sees half a record, even if the tool stops.
+/// A closed pipe (`| head`) ends output quietly: `isClosed` turns true.
+final class LineOutput {
+    private let fd: Int32
+    private var buffer: [UInt8] = []
+    private let flushThreshold: Int
+    /// Flush after every line: live output must show up as it happens.
+    var flushesEachLine: Bool
+    private(set) var isClosed = false
+
+    init(fd: Int32, flushThreshold: Int = 1 << 16, flushesEachLine: Bool = false) {
+        self.fd = fd
+        self.flushThreshold = flushThreshold
+        self.flushesEachLine = flushesEachLine
+        buffer.reserveCapacity(flushThreshold + 4096)
+    }
+
+    func writeLine(_ line: String) {
+        guard !isClosed else { return }
+        buffer.append(contentsOf: line.utf8)
+        buffer.append(UInt8(ascii: "\n"))
+        if flushesEachLine || buffer.count >= flushThreshold { flush() }
+    }
+
+    func flush() {
+        var written = 0
+        while written < buffer.count, !isClosed {
+            let result = buffer.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
+            if result > 0 {
+                written += result
+            } else if result < 0, errno != EINTR {
+                isClosed = true
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// One-line messages on stderr, prefixed like other Unix tools.
+enum Diagnostics {
+    static func say(_ message: String) {
+        let line = "handshake: \(message)\n"
+        _ = line.utf8CString.withUnsafeBufferPointer { write(STDERR_FILENO, $0.baseAddress, $0.count - 1) }
+    }
+}

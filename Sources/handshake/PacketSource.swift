@@ -1,0 +1,123 @@
+import Capture
+import Synchronization
+import Wire
+
+/// Where packets come from, files in order or a live interface, and what
+/// happens to each on the way: the filter, `-c`, `-w`. Hands each packet
+/// that passes to the caller, and reports on stderr what a user of
+/// tcpdump would expect to see there.
+struct PacketSource {
+    enum Input {
+        case files([String])
+        case live(interface: String, options: LiveCapture.Options)
+    }
+
+    var input: Input
+    var filter: String?
+    var limit: Int?
+    var dumpPath: String?
+
+    /// Runs the capture; `body` sees every packet that passes the filter.
+    /// Returns normally at the end of input, after `-c` packets, or on
+    /// Ctrl-C; throws what stopped it otherwise, after `body` has seen every
+    /// packet read before the failure.
+    func run(_ body: (CapturedPacket) -> Void) throws(CommandFailure) {
+        var delivery = Delivery(limit: limit, dumpPath: dumpPath)
+        do {
+            switch input {
+            case .files(let paths):
+                for path in paths where !delivery.isDone {
+                    try readFile(path, into: &delivery, body)
+                }
+            case .live(let interface, let options):
+                try capture(on: interface, options: options, into: &delivery, body)
+            }
+            try delivery.finish()
+        } catch {
+            try? delivery.finish()
+            throw CommandFailure(error)
+        }
+    }
+
+    private func readFile(_ path: String, into delivery: inout Delivery,
+                          _ body: (CapturedPacket) -> Void) throws(CaptureError) {
+        let file = try CaptureFile(path: path)
+        let packetFilter = try filter.map { expression throws(CaptureError) in
+            try PacketFilter(expression: expression, linkType: file.declaredLinkType ?? 1)
+        }
+        if let linkType = file.declaredLinkType { try Self.requireSupported(linkType, path: path) }
+        while !delivery.isDone, let packet = try file.nextPacket() {
+            if let packetFilter, try !packetFilter.matches(packet) { continue }
+            try Self.requireSupported(packet.linkType, path: path)
+            try delivery.deliver(packet, body)
+        }
+    }
+
+    private func capture(on interface: String, options: LiveCapture.Options, into delivery: inout Delivery,
+                         _ body: (CapturedPacket) -> Void) throws(CaptureError) {
+        let live = try LiveCapture(interface: interface, options: options)
+        for warning in live.warnings { Diagnostics.say("warning: \(warning)") }
+        try Self.requireSupported(live.linkType, path: interface)
+        if let filter { try live.setFilter(filter) }
+        delivery.flushesEachPacket = true
+        let handle = UncheckedSendable(live)
+        let stop = StopSignal { handle.value.breakLoop() }
+        Diagnostics.say("listening on \(interface), link-type \(DataLink.name(of: live.linkType)), "
+                        + "snapshot length \(options.snapLength) bytes")
+        while !delivery.isDone, !stop.isRaised {
+            if let packet = try live.nextPacket() { try delivery.deliver(packet, body) }
+        }
+        // The kernel may still hold packets captured before the stop: read them.
+        live.stopBlocking()
+        while !delivery.isDone, let packet = try live.nextPacket() { try delivery.deliver(packet, body) }
+        if let stats = live.statistics() {
+            Diagnostics.say("\(delivery.delivered) packets captured")
+            Diagnostics.say("\(stats.received) packets received by filter")
+            Diagnostics.say("\(stats.droppedByKernel) packets dropped by kernel")
+            if stats.droppedByInterface > 0 { Diagnostics.say("\(stats.droppedByInterface) packets dropped by interface") }
+        }
+    }
+
+    private static func requireSupported(_ linkType: UInt32, path: String) throws(CaptureError) {
+        guard LinkType(rawValue: linkType).isSupported else {
+            throw .unsupportedLinkType(path: path, name: DataLink.name(of: linkType))
+        }
+    }
+}
+
+/// Counting, `-c` and `-w`, shared by files and live capture.
+private struct Delivery {
+    var limit: Int?
+    var dumpPath: String?
+    var dumper: PacketDumper?
+    var delivered = 0
+    var flushesEachPacket = false
+
+    init(limit: Int?, dumpPath: String?) {
+        self.limit = limit
+        self.dumpPath = dumpPath
+    }
+
+    var isDone: Bool { limit.map { delivered >= $0 } ?? false }
+
+    mutating func deliver(_ packet: CapturedPacket, _ body: (CapturedPacket) -> Void) throws(CaptureError) {
+        delivered += 1
+        if let dumpPath {
+            if dumper == nil { dumper = try PacketDumper(path: dumpPath, linkType: packet.linkType) }
+            try dumper?.write(packet)
+            if flushesEachPacket { try dumper?.flush() }
+        }
+        body(packet)
+    }
+
+    func finish() throws(CaptureError) {
+        try dumper?.flush()
+    }
+}
+
+/// Lets the stop callback, which runs on another thread, reach the capture
+/// to break its loop; `breakLoop` is the only call made from there.
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
