@@ -33,6 +33,7 @@ let package = Package(
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture"]),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
-        .testTarget(name: "handshakeTests", dependencies: ["Capture", "Wire", "Report"]),
+        .testTarget(name: "FixtureTests", dependencies: ["Capture", "Wire"]),
+        .testTarget(name: "handshakeTests", dependencies: ["handshake"]),
     ]
 )

@@ -80,6 +80,11 @@ struct Handshake: ParsableCommand {
         }
         let output = LineOutput(fd: 1, flushesEachLine: interface != nil)
         var undecodable = UndecodableCount()
+        // What was read before a failure is still printed: flush on every exit.
+        defer {
+            output.flush()
+            undecodable.report()
+        }
         try packetSource().run { packet in
             let timestamp = Timestamp(seconds: packet.seconds, nanoseconds: packet.nanoseconds)
             do throws(DecodeFailure) {
@@ -90,8 +95,6 @@ struct Handshake: ParsableCommand {
                 undecodable.record(error)
             }
         }
-        output.flush()
-        undecodable.report()
     }
 
     private func packetSource() -> PacketSource {

@@ -1,0 +1,159 @@
+import Foundation
+import Testing
+@testable import Capture
+
+/// Reading pcap and pcapng files, checked against the recorded fixtures;
+/// the packet counts and link types are those tshark and capinfos report.
+struct CaptureFileTests {
+    func readAll(_ path: String) throws -> [(seconds: Int64, nanoseconds: Int64, linkType: UInt32, length: Int)] {
+        let file = try CaptureFile(path: path)
+        var packets: [(Int64, Int64, UInt32, Int)] = []
+        while let packet = try file.nextPacket() {
+            packets.append((packet.seconds, packet.nanoseconds, packet.linkType, packet.bytes.count))
+        }
+        return packets
+    }
+
+    @Test func microsecondPcap() throws {
+        let file = try CaptureFile(path: FixtureFiles.path("ipv4-loopback.pcap"))
+        #expect(file.format == .pcap(nanosecond: false))
+        #expect(file.declaredLinkType == 1)
+        let packets = try readAll(FixtureFiles.path("ipv4-loopback.pcap"))
+        #expect(packets.count == 11)
+        #expect(packets.allSatisfy { $0.nanoseconds % 1000 == 0 })
+    }
+
+    @Test func nanosecondPcap() throws {
+        let file = try CaptureFile(path: FixtureFiles.path("ipv6-loopback.pcap"))
+        #expect(file.format == .pcap(nanosecond: true))
+        let first = try #require(try readAll(FixtureFiles.path("ipv6-loopback.pcap")).first)
+        // tshark: 1795572918.339308592
+        #expect(first.seconds == 1_795_572_918)
+        #expect(first.nanoseconds == 339_308_592)
+    }
+
+    @Test func pcapngWithTwoLinkTypes() throws {
+        let path = FixtureFiles.path("pcapng-two-link-types.pcapng")
+        #expect(try CaptureFile(path: path).format == .pcapng)
+        let packets = try readAll(path)
+        // capinfos: interface 0 Ethernet (11 packets), interface 1 Linux cooked v1 (11 packets).
+        #expect(packets.count == 22)
+        #expect(packets.filter { $0.linkType == 1 }.count == 11)
+        #expect(packets.filter { $0.linkType == 113 }.count == 11)
+    }
+
+    @Test func bigEndianPcapReadsLikeLittleEndian() throws {
+        let original = try FixtureFiles.bytes("ipv4-loopback.pcap")
+        let swapped = try FixtureFiles.temporary(Self.byteSwappedPcap(original))
+        let expected = try readAll(FixtureFiles.path("ipv4-loopback.pcap"))
+        let actual = try readAll(swapped)
+        #expect(actual.map(\.seconds) == expected.map(\.seconds))
+        #expect(actual.map(\.nanoseconds) == expected.map(\.nanoseconds))
+        #expect(actual.map(\.length) == expected.map(\.length))
+    }
+
+    /// The same capture as a big-endian writer would have written it: every
+    /// header field swapped, packet bytes untouched.
+    static func byteSwappedPcap(_ data: Data) -> Data {
+        var bytes = [UInt8](data)
+        func swap(_ offset: Int, _ width: Int) { bytes[offset..<offset + width].reverse() }
+        swap(0, 4); swap(4, 2); swap(6, 2)
+        for offset in stride(from: 8, to: 24, by: 4) { swap(offset, 4) }
+        var record = 24
+        while record + 16 <= bytes.count {
+            let captured = Int(bytes[record + 8]) | Int(bytes[record + 9]) << 8 | Int(bytes[record + 10]) << 16
+            for field in stride(from: record, to: record + 16, by: 4) { swap(field, 4) }
+            record += 16 + captured
+        }
+        return Data(bytes)
+    }
+
+    @Test func missingFile() {
+        #expect(throws: CaptureError.cannotOpen(path: "/nonexistent/x.pcap", reason: "No such file or directory")) {
+            try CaptureFile(path: "/nonexistent/x.pcap")
+        }
+    }
+
+    @Test func directory() {
+        #expect(throws: CaptureError.cannotOpen(path: "/tmp", reason: "it is a directory")) {
+            try CaptureFile(path: "/tmp")
+        }
+    }
+
+    @Test func emptyFile() throws {
+        let path = try FixtureFiles.temporary(Data())
+        #expect(throws: CaptureError.notACapture(path: path, reason: "the file is empty")) {
+            try CaptureFile(path: path)
+        }
+    }
+
+    @Test func textFile() throws {
+        let path = try FixtureFiles.temporary(Data("hello world\n".utf8))
+        #expect(throws: CaptureError.notACapture(path: path, reason: "unknown magic 0x68656c6c")) {
+            try CaptureFile(path: path)
+        }
+    }
+
+    @Test func gzipFileGetsAHint() throws {
+        let path = try FixtureFiles.temporary(Data([0x1F, 0x8B, 0x08, 0x00, 0, 0, 0, 0]))
+        #expect(throws: CaptureError.notACapture(
+            path: path, reason: "it is gzip-compressed (magic 0x1f8b0800); decompress it first")) {
+            try CaptureFile(path: path)
+        }
+    }
+
+    @Test func truncatedLastRecordYieldsEverythingBeforeIt() throws {
+        let original = try FixtureFiles.bytes("ipv4-loopback.pcap")
+        let path = try FixtureFiles.temporary(original.prefix(original.count - 10))
+        let file = try CaptureFile(path: path)
+        var read = 0
+        // The last record starts at 963 - (16 + 66) = 881.
+        #expect(throws: CaptureError.truncated(path: path, offset: 881, packetsRead: 10)) {
+            while try file.nextPacket() != nil { read += 1 }
+        }
+        #expect(read == 10)
+    }
+
+    @Test func truncatedFileHeader() throws {
+        let path = try FixtureFiles.temporary(try FixtureFiles.bytes("ipv4-loopback.pcap").prefix(10))
+        #expect(throws: CaptureError.notACapture(path: path, reason: "the pcap file header is cut short")) {
+            try CaptureFile(path: path)
+        }
+    }
+
+    @Test func absurdCapturedLengthIsCorruption() throws {
+        var bytes = [UInt8](try FixtureFiles.bytes("ipv4-loopback.pcap"))
+        bytes[24 + 8..<24 + 12] = [0, 0, 0, 0x10] // first record claims 256 MiB
+        let path = try FixtureFiles.temporary(Data(bytes))
+        let file = try CaptureFile(path: path)
+        #expect(throws: CaptureError.corrupt(path: path, offset: 24,
+                                             reason: "record claims 268435456 captured bytes, more than 262144",
+                                             packetsRead: 0)) {
+            _ = try file.nextPacket()
+        }
+    }
+
+    @Test func pcapngBlockWithBadLengthIsCorruption() throws {
+        var bytes = [UInt8](try FixtureFiles.bytes("pcapng-two-link-types.pcapng"))
+        let sectionLength = Int(bytes[4]) | Int(bytes[5]) << 8
+        bytes[sectionLength + 4] = 13 // the first interface block's length, not a multiple of 4
+        let path = try FixtureFiles.temporary(Data(bytes))
+        let file = try CaptureFile(path: path)
+        #expect(throws: CaptureError.corrupt(path: path, offset: Int64(sectionLength),
+                                             reason: "block length 13 is not a multiple of 4 between 12 and 16 MiB",
+                                             packetsRead: 0)) {
+            _ = try file.nextPacket()
+        }
+    }
+
+    @Test func pcapngTruncatedInsideABlock() throws {
+        let original = try FixtureFiles.bytes("pcapng-two-link-types.pcapng")
+        let path = try FixtureFiles.temporary(original.prefix(original.count - 3))
+        let file = try CaptureFile(path: path)
+        var read = 0
+        #expect(throws: CaptureError.self) {
+            while try file.nextPacket() != nil { read += 1 }
+        }
+        #expect(read >= 21)
+    }
+}

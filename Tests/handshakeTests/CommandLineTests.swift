@@ -1,0 +1,151 @@
+import Foundation
+import Testing
+
+/// The executable end to end: what a user types, what comes out, and the
+/// exit code, for success and for every kind of bad input.
+struct CommandLineTests {
+    static let fixtures = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures")
+
+    struct Outcome {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs the built `handshake` next to this test bundle.
+    static func handshake(_ arguments: [String], stdin: FileHandle? = nil, as user: String? = nil) throws -> Outcome {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let executable = bundle.appendingPathComponent("handshake").path
+        let process = Process()
+        if let user {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments = ["--reuid=\(user)", "--regid=\(user)", "--clear-groups", executable] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+        }
+        process.currentDirectoryURL = fixtures
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        if let stdin { process.standardInput = stdin }
+        try process.run()
+        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
+                       stderr: String(decoding: stderrData, as: UTF8.self))
+    }
+
+    static func temporary(_ data: Data) throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString).pcap")
+        try data.write(to: url)
+        return url.path
+    }
+
+    @Test func segmentsOfAFixture() throws {
+        let outcome = try Self.handshake(["-r", "ipv4-loopback.pcap", "--format", "segments"])
+        #expect(outcome.status == 0)
+        #expect(outcome.stderr == "")
+        let lines = outcome.stdout.split(separator: "\n")
+        #expect(lines.count == 11)
+        // tcpdump -S -nn -tt prints this first line the same way, options aside.
+        let expected = "1795572763.682815 IP 127.0.0.1.33734 > 127.0.0.1.8080: Flags [S], seq 1692814070, "
+            + "win 65495, options [mss 65495,sackOK,TS val 3545712356 ecr 0,wscale 10], length 0"
+        #expect(lines.first.map(String.init) == expected)
+    }
+
+    @Test func filterAndCount() throws {
+        let outcome = try Self.handshake(["-r", "ipv4-loopback.pcap", "-c", "1", "tcp[13]", "&", "1", "!=", "0"])
+        #expect(outcome.status == 0)
+        #expect(outcome.stdout.split(separator: "\n").count == 1)
+        #expect(outcome.stdout.contains("Flags [F.]"))
+    }
+
+    @Test func standardInput() throws {
+        let file = try FileHandle(forReadingFrom: Self.fixtures.appendingPathComponent("ipv6-loopback.pcap"))
+        let outcome = try Self.handshake(["-r", "-"], stdin: file)
+        #expect(outcome.status == 0)
+        #expect(outcome.stdout.split(separator: "\n").count == 11)
+    }
+
+    @Test func severalFilesInOrder() throws {
+        let outcome = try Self.handshake(["-r", "ipv4-loopback.pcap", "-r", "ipv6-loopback.pcap"])
+        #expect(outcome.stdout.split(separator: "\n").count == 22)
+    }
+
+    @Test func writeCopiesThePackets() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("w-\(UUID().uuidString).pcap").path
+        _ = try Self.handshake(["-r", "veth-ethernet.pcap", "-w", output])
+        let reread = try Self.handshake(["-r", output])
+        let original = try Self.handshake(["-r", "veth-ethernet.pcap"])
+        #expect(reread.stdout == original.stdout)
+        #expect(reread.stdout.split(separator: "\n").count == 11)
+    }
+
+    @Test func missingFile() throws {
+        let outcome = try Self.handshake(["-r", "nope.pcap"])
+        #expect(outcome.status == 3)
+        #expect(outcome.stderr == "handshake: cannot open nope.pcap: No such file or directory\n")
+    }
+
+    @Test func notACapture() throws {
+        let path = try Self.temporary(Data("hello\n".utf8))
+        let outcome = try Self.handshake(["-r", path])
+        #expect(outcome.status == 4)
+        #expect(outcome.stderr == "handshake: \(path) is not a pcap or pcapng capture: unknown magic 0x68656c6c\n")
+    }
+
+    @Test func truncatedFilePrintsWhatWasReadThenFails() throws {
+        let original = try Data(contentsOf: Self.fixtures.appendingPathComponent("ipv4-loopback.pcap"))
+        let path = try Self.temporary(original.prefix(original.count - 10))
+        let outcome = try Self.handshake(["-r", path])
+        #expect(outcome.status == 5)
+        #expect(outcome.stdout.split(separator: "\n").count == 10)
+        #expect(outcome.stderr == "handshake: \(path) is truncated: it ends inside a record at byte 881, after 10 packets\n")
+    }
+
+    @Test func unsupportedLinkType() throws {
+        var bytes = [UInt8](try Data(contentsOf: Self.fixtures.appendingPathComponent("ipv4-loopback.pcap")))
+        bytes[20] = 127 // LINKTYPE_IEEE802_11_RADIOTAP
+        let path = try Self.temporary(Data(bytes))
+        let outcome = try Self.handshake(["-r", path])
+        #expect(outcome.status == 6)
+        #expect(outcome.stderr == "handshake: \(path) has link type IEEE802_11_RADIO (802.11 plus radiotap header), "
+            + "which handshake cannot decode\n")
+    }
+
+    @Test func badFilter() throws {
+        let outcome = try Self.handshake(["-r", "ipv4-loopback.pcap", "tcp", "and"])
+        #expect(outcome.status == 7)
+        #expect(outcome.stderr == "handshake: bad filter 'tcp and': can't parse filter expression: syntax error\n")
+    }
+
+    @Test func unknownInterface() throws {
+        let outcome = try Self.handshake(["-i", "nosuch0"])
+        #expect(outcome.status == 8)
+        #expect(outcome.stderr == "handshake: no such interface nosuch0: No such device exists\n")
+    }
+
+    @Test func noPermissionToCapture() throws {
+        try #require(getuid() == 0, "dropping privileges needs root")
+        let outcome = try Self.handshake(["-i", "lo"], as: "65534")
+        #expect(outcome.status == 9)
+        #expect(outcome.stderr == "handshake: no permission to capture on lo (needs root or CAP_NET_RAW and "
+            + "CAP_NET_ADMIN): socket: Operation not permitted\n")
+    }
+
+    @Test func usageError() throws {
+        let outcome = try Self.handshake([])
+        #expect(outcome.status == 64)
+        #expect(outcome.stderr.hasPrefix("Error: give either -r FILE or -i INTERFACE\n"))
+    }
+
+    @Test func interfaceList() throws {
+        let outcome = try Self.handshake(["-D"])
+        #expect(outcome.status == 0)
+        #expect(outcome.stdout.contains(".lo [Up, Running, Loopback]"))
+    }
+}
