@@ -22,18 +22,20 @@ let package = Package(
         ),
         .target(name: "Capture", dependencies: ["CPcap"]),
         .target(name: "Wire"),
-        .target(name: "Report", dependencies: ["Wire"]),
+        .target(name: "Tracker", dependencies: ["Wire"]),
+        .target(name: "Report", dependencies: ["Tracker", "Wire"]),
         .executableTarget(
             name: "handshake",
             dependencies: [
-                "Capture", "Wire", "Report",
+                "Capture", "Wire", "Tracker", "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture"]),
+        .testTarget(name: "TrackerTests", dependencies: ["Tracker", "Wire"]),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
-        .testTarget(name: "FixtureTests", dependencies: ["Capture", "Wire"]),
+        .testTarget(name: "FixtureTests", dependencies: ["Capture", "Wire", "Tracker"]),
         .testTarget(name: "handshakeTests", dependencies: ["handshake"]),
     ]
 )

@@ -41,4 +41,7 @@ public struct TCPSegment: Equatable, Sendable {
 
     /// The first sequence number after this segment.
     public var sequenceEnd: SequenceNumber { sequence + sequenceLength }
+
+    /// The sequence number the FIN occupies (the segment's last), if it carries one.
+    public var finSequence: SequenceNumber? { flags.contains(.fin) ? sequenceEnd + UInt32.max : nil }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Capture
 import Report
+import Tracker
 import Wire
 
 @main
@@ -52,6 +53,20 @@ struct Handshake: ParsableCommand {
             help: ArgumentHelp("Live capture: the kernel buffer, in KiB (like tcpdump -B).", valueName: "KiB"))
     var bufferSize: Int32?
 
+    @Option(help: ArgumentHelp("Maximum segment lifetime in seconds; TIME_WAIT lasts twice this.",
+                               valueName: "seconds"))
+    var msl: Double = 30
+
+    @Option(help: ArgumentHelp(
+        "Idle time before a quiet connection is reported and dropped: one number of seconds for every state, "
+            + "or per phase, e.g. handshake=30,established=600,closing=120.",
+        valueName: "timeouts"))
+    var idleTimeout: IdleTimeouts?
+
+    @Option(help: ArgumentHelp("Connections tracked at once; the least recently used is evicted beyond it.",
+                               valueName: "count"))
+    var maxConnections = 500_000
+
     @Argument(help: ArgumentHelp("A BPF filter, as for tcpdump (e.g. 'port 443').", valueName: "filter"))
     var filter: [String] = []
 
@@ -63,6 +78,8 @@ struct Handshake: ParsableCommand {
         if let count, count < 1 { throw ValidationError("-c needs a positive count") }
         if snaplen < 1 { throw ValidationError("--snaplen needs a positive number of bytes") }
         if let bufferSize, bufferSize < 1 { throw ValidationError("--buffer-size needs a positive number of KiB") }
+        if !(msl > 0) { throw ValidationError("--msl needs a positive number of seconds") }
+        if maxConnections < 1 { throw ValidationError("--max-connections needs a positive count") }
     }
 
     func run() throws {
@@ -79,22 +96,22 @@ struct Handshake: ParsableCommand {
             return try listAllInterfaces()
         }
         let output = LineOutput(fd: 1, flushesEachLine: interface != nil)
-        var undecodable = UndecodableCount()
-        // What was read before a failure is still printed: flush on every exit.
-        defer {
-            output.flush()
-            undecodable.report()
+        var analysis = Analysis(format: format, output: output, configuration: trackerConfiguration)
+        // What was read before a failure is still reported: finish on every exit.
+        defer { analysis.finish() }
+        try packetSource().run { analysis.consume($0) }
+    }
+
+    private var trackerConfiguration: TrackerConfiguration {
+        var configuration = TrackerConfiguration()
+        configuration.maximumSegmentLifetime = Int64(msl * Double(TrackerConfiguration.second))
+        configuration.maximumConnections = maxConnections
+        if let idle = idleTimeout {
+            configuration.handshakeIdleTimeout = idle.handshake ?? configuration.handshakeIdleTimeout
+            configuration.establishedIdleTimeout = idle.established ?? configuration.establishedIdleTimeout
+            configuration.closingIdleTimeout = idle.closing ?? configuration.closingIdleTimeout
         }
-        try packetSource().run { packet in
-            let timestamp = Timestamp(seconds: packet.seconds, nanoseconds: packet.nanoseconds)
-            do throws(DecodeFailure) {
-                let segment = try SegmentDecoder.decode(packet.bytes, linkType: LinkType(rawValue: packet.linkType),
-                                                        timestamp: timestamp)
-                output.writeLine(SegmentLine.render(segment))
-            } catch {
-                undecodable.record(error)
-            }
-        }
+        return configuration
     }
 
     private func packetSource() -> PacketSource {
@@ -130,23 +147,6 @@ struct Handshake: ParsableCommand {
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     /// One line per TCP segment, like `tcpdump -nn -tt -S`.
     case segments
-}
-
-/// Packets that looked like TCP/IP but whose headers were cut short or lied.
-/// Other protocols are not counted: a capture is full of them.
-struct UndecodableCount {
-    private var counts: [String: Int] = [:]
-
-    mutating func record(_ failure: DecodeFailure) {
-        switch failure {
-        case .truncated, .malformed, .unsupportedLinkType: counts[failure.description, default: 0] += 1
-        case .notIP, .notTCP, .laterFragment: break
-        }
-    }
-
-    func report() {
-        for (reason, count) in counts.sorted(by: { $0.key < $1.key }) {
-            Diagnostics.say("\(count) packet\(count == 1 ? "" : "s") not decoded: \(reason)")
-        }
-    }
+    /// One JSON object per connection (NDJSON), in the order connections finish.
+    case json
 }

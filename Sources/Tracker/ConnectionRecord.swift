@@ -1,0 +1,132 @@
+import Wire
+
+/// Which side of a connection an endpoint is.
+public enum Role: String, Sendable {
+    /// Sent the first SYN without ACK (or received the first SYN-ACK).
+    case client
+    case server
+}
+
+/// One state change of one endpoint.
+public struct StateTransition: Equatable, Sendable {
+    public var time: Timestamp
+    public var state: TCPState
+    /// The segment that proves it was not captured; later evidence implies it.
+    public var inferred: Bool
+    /// Not observed at all: a connection picked up mid-stream starts ESTABLISHED by assumption.
+    public var assumed: Bool
+
+    public init(time: Timestamp, state: TCPState, inferred: Bool = false, assumed: Bool = false) {
+        self.time = time
+        self.state = state
+        self.inferred = inferred
+        self.assumed = assumed
+    }
+}
+
+/// How the opening went.
+public enum HandshakeOutcome: String, Sendable {
+    /// SYN, SYN-ACK and ACK all seen.
+    case complete
+    /// Both sides sent a SYN (simultaneous open).
+    case simultaneous
+    /// SYN(s) with no answer.
+    case synOnly = "syn_only"
+    /// The SYN was answered with RST.
+    case refused
+    /// Part of a handshake: it began before the capture or did not finish.
+    case partial
+    /// Picked up mid-stream: no handshake segment seen.
+    case notSeen = "not_seen"
+}
+
+/// How the connection ended.
+public enum CloseOutcome: String, Sendable {
+    case fin
+    /// The FINs crossed: both ends went through CLOSING.
+    case simultaneous
+    case rst
+    case none
+}
+
+/// Why a connection left the table.
+public enum FinishReason: String, Sendable {
+    /// Both endpoints reached CLOSED.
+    case closed
+    /// Idle longer than its state's timeout.
+    case idle
+    /// Pushed out of a full table (least recently used).
+    case evicted
+    /// A new SYN reused the address/port pair.
+    case portReused = "port_reused"
+    /// The capture ended with the connection still open.
+    case endOfInput = "end_of_input"
+}
+
+/// Something unusual about a connection, counted per kind and sender.
+public struct Anomaly: Equatable, Sendable {
+    public enum Kind: String, Sendable {
+        /// An RST whose sequence number is outside the receiver's window (ignored).
+        case rstOutOfWindow = "rst_out_of_window"
+        /// Payload or FIN sent again.
+        case retransmission
+        /// A SYN with a different ISN inside a connection that was still open.
+        case synInConnection = "syn_in_connection"
+        /// A segment after the endpoint had closed (excluding the ACKs of TIME_WAIT).
+        case segmentAfterClose = "segment_after_close"
+        /// A zero receive window.
+        case zeroWindow = "zero_window"
+        /// Timestamps went backwards in the capture.
+        case timeWentBackwards = "time_went_backwards"
+        /// SYN with FIN or RST, or FIN with RST: no TCP sends these.
+        case impossibleFlags = "impossible_flags"
+    }
+
+    public var kind: Kind
+    /// Who sent the segment.
+    public var sender: Role
+    /// When it was first seen.
+    public var firstSeen: Timestamp
+    public var count: Int
+}
+
+/// Everything known about one connection when it finishes: the JSON
+/// contract of DESIGN.md, as Swift values.
+public struct ConnectionRecord: Sendable {
+    public var id: UInt64
+    public var client: Endpoint
+    public var server: Endpoint
+    public var initiatorKnown: Bool
+    public var firstSeen: Timestamp
+    public var lastSeen: Timestamp
+    public var handshake: HandshakeOutcome
+    public var close: CloseOutcome
+    /// nil when nothing shows what the endpoint did (a server that never answered).
+    public var clientState: TCPState?
+    public var serverState: TCPState?
+    public var clientTransitions: [StateTransition]
+    public var serverTransitions: [StateTransition]
+    /// SYN → SYN-ACK and SYN-ACK → ACK, in nanoseconds, where both were seen.
+    public var synToSynAck: Int64?
+    public var synAckToAck: Int64?
+    public var clientPackets: Int
+    public var serverPackets: Int
+    /// Payload bytes, counted in sequence space like Zeek's orig_bytes/resp_bytes.
+    public var clientBytes: Int
+    public var serverBytes: Int
+    public var synRetransmissions: Int
+    public var anomalies: [Anomaly]
+    public var zeekConnState: String
+    public var zeekHistory: String
+    public var finishReason: FinishReason
+
+    public var ipVersion: UInt8 { client.address.version }
+
+    public func transitions(of role: Role) -> [StateTransition] {
+        role == .client ? clientTransitions : serverTransitions
+    }
+
+    public func state(of role: Role) -> TCPState? {
+        role == .client ? clientState : serverState
+    }
+}

@@ -1,0 +1,93 @@
+import Wire
+
+/// A segment from the peer whose SYN or FIN this endpoint has not yet been
+/// seen to process. The capture point sees a segment before its receiver
+/// does; the receiver's own ACK (or a later segment from the same sender,
+/// which TCP delivers in order) proves it arrived.
+struct PendingReceipt {
+    var time: Timestamp
+    var sequence: SequenceNumber
+    var acknowledgment: SequenceNumber
+    var flags: TCPFlags
+    /// One past the last sequence number it occupies.
+    var end: SequenceNumber
+
+    init(_ segment: TCPSegment) {
+        time = segment.timestamp
+        sequence = segment.sequence
+        acknowledgment = segment.acknowledgment
+        flags = segment.flags
+        end = segment.sequenceEnd
+    }
+
+    /// The sequence number of its FIN, if it carries one.
+    var finSequence: SequenceNumber? { flags.contains(.fin) ? end + UInt32.max : nil }
+}
+
+/// One endpoint's half of a connection, as far as the capture shows it.
+struct EndpointTracking {
+    var state: TCPState
+    var stateSince: Timestamp
+    var transitions: [StateTransition] = []
+    /// Its initial sequence number, once its SYN (or SYN-ACK) is seen or inferred.
+    var initialSequence: SequenceNumber?
+    /// One past the highest sequence number it was seen to send.
+    var nextSequence: SequenceNumber?
+    /// The sequence number its FIN occupies, once sent (or inferred).
+    var finSequence: SequenceNumber?
+    /// The highest acknowledgment it sent: what it had received by then.
+    var highestAcknowledgment: SequenceNumber?
+    /// Its last advertised window, unscaled.
+    var window: UInt32 = 0
+    /// The window-scale shift it offered in its SYN, if any.
+    var offeredWindowScale: UInt8?
+    var pending: PendingReceipt?
+    /// Whether the peer's FIN has been applied to this endpoint.
+    var processedPeerFIN = false
+    var packets = 0
+    /// Payload bytes in sequence space (retransmissions counted once).
+    var bytes = 0
+
+    init(state: TCPState, since time: Timestamp) {
+        self.state = state
+        stateSince = time
+        transitions.reserveCapacity(4)
+    }
+
+    /// Whether the endpoint's ISN has been acknowledged by `acknowledgment`.
+    func isSYNAcknowledged(by acknowledgment: SequenceNumber) -> Bool {
+        guard let initialSequence else { return false }
+        return initialSequence < acknowledgment
+    }
+
+    /// Whether `acknowledgment` covers this endpoint's FIN (ack ≥ FIN + 1).
+    func isFINAcknowledged(by acknowledgment: SequenceNumber) -> Bool {
+        guard let finSequence else { return false }
+        return finSequence < acknowledgment
+    }
+
+    /// Records what the endpoint sent; returns whether the segment reached
+    /// past everything it had sent before (false for a retransmission).
+    mutating func recordSent(_ segment: TCPSegment) -> Bool {
+        packets += 1
+        window = UInt32(segment.window)
+        let end = segment.sequenceEnd
+        guard !segment.flags.contains(.rst) else { return true }
+        guard let previous = nextSequence else {
+            nextSequence = end
+            bytes += segment.payloadLength
+            return true
+        }
+        guard previous < end else { return false }
+        let advance = Int(end - previous)
+        let controls = (segment.flags.contains(.syn) ? 1 : 0) + (segment.flags.contains(.fin) ? 1 : 0)
+        bytes += max(0, min(advance, segment.payloadLength + controls) - controls)
+        nextSequence = end
+        return true
+    }
+
+    mutating func recordAcknowledgment(_ acknowledgment: SequenceNumber) {
+        if let highest = highestAcknowledgment, !(highest < acknowledgment) { return }
+        highestAcknowledgment = acknowledgment
+    }
+}

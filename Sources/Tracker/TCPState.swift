@@ -1,0 +1,102 @@
+/// An endpoint's connection state, RFC 9293 §3.3.2. LISTEN is never
+/// reported: a server's list starts at SYN_RECEIVED (or CLOSED for a refusal).
+public enum TCPState: String, Sendable, CaseIterable {
+    case closed = "CLOSED"
+    case listen = "LISTEN"
+    case synSent = "SYN_SENT"
+    case synReceived = "SYN_RECEIVED"
+    case established = "ESTABLISHED"
+    case finWait1 = "FIN_WAIT_1"
+    case finWait2 = "FIN_WAIT_2"
+    case closeWait = "CLOSE_WAIT"
+    case closing = "CLOSING"
+    case lastAck = "LAST_ACK"
+    case timeWait = "TIME_WAIT"
+}
+
+/// What the capture shows an endpoint doing, or having done to it: the
+/// events of RFC 9293's state diagram (figure 5), judged at the capture point.
+public enum EndpointEvent: Equatable, Sendable {
+    case sendSYN
+    case sendSYNACK
+    /// A SYN without ACK from the peer (simultaneous open, or the client's SYN at a server).
+    case receiveSYN
+    /// A SYN-ACK that acknowledges this endpoint's SYN.
+    case receiveSYNACK
+    case receiveACKOfSYN
+    case sendFIN
+    case receiveFIN(acksOurFIN: Bool)
+    case receiveACKOfFIN
+    case sendRST
+    /// An RST inside this endpoint's receive window (or acking its SYN, in SYN_SENT).
+    case receiveRST
+    /// 2×MSL of capture time passed in TIME_WAIT.
+    case timeWaitExpired
+    /// A new SYN with a new ISN on the same address/port pair.
+    case portReused
+}
+
+extension TCPState {
+    /// The state after `event`, or nil if the event does not move this state.
+    ///
+    ///     state          event                                  next
+    ///     CLOSED         sends SYN                              SYN_SENT
+    ///     LISTEN         sends SYN-ACK                          SYN_RECEIVED
+    ///     SYN_SENT       receives SYN-ACK acking its SYN        ESTABLISHED
+    ///     SYN_SENT       receives SYN (simultaneous open)       SYN_RECEIVED
+    ///     SYN_RECEIVED   receives ACK of its SYN (or SYN-ACK)   ESTABLISHED
+    ///     SYN_RECEIVED   sends FIN                              FIN_WAIT_1
+    ///     SYN_RECEIVED   receives FIN                           CLOSE_WAIT
+    ///     ESTABLISHED    sends FIN                              FIN_WAIT_1
+    ///     ESTABLISHED    receives FIN                           CLOSE_WAIT
+    ///     FIN_WAIT_1     receives ACK of its FIN                FIN_WAIT_2
+    ///     FIN_WAIT_1     receives FIN not acking its FIN        CLOSING
+    ///     FIN_WAIT_1     receives FIN acking its FIN            TIME_WAIT
+    ///     FIN_WAIT_2     receives FIN                           TIME_WAIT
+    ///     CLOSE_WAIT     sends FIN                              LAST_ACK
+    ///     CLOSING        receives ACK of its FIN                TIME_WAIT
+    ///     LAST_ACK       receives ACK of its FIN                CLOSED
+    ///     TIME_WAIT      2×MSL passes, or the port is reused    CLOSED
+    ///     any but CLOSED sends or receives an acceptable RST    CLOSED
+    ///
+    /// A server that was never listening but sends a SYN (simultaneous
+    /// open) leaves its implicit LISTEN like CLOSED does.
+    public func next(on event: EndpointEvent) -> TCPState? {
+        switch event {
+        case .sendSYN:
+            return self == .closed || self == .listen ? .synSent : nil
+        case .sendSYNACK:
+            return self == .listen ? .synReceived : nil
+        case .receiveSYN:
+            return self == .synSent ? .synReceived : nil
+        case .receiveSYNACK:
+            return self == .synSent || self == .synReceived ? .established : nil
+        case .receiveACKOfSYN:
+            return self == .synReceived ? .established : nil
+        case .sendFIN:
+            switch self {
+            case .synReceived, .established: return .finWait1
+            case .closeWait: return .lastAck
+            case .closed, .listen, .synSent, .finWait1, .finWait2, .closing, .lastAck, .timeWait: return nil
+            }
+        case .receiveFIN(let acksOurFIN):
+            switch self {
+            case .synReceived, .established: return .closeWait
+            case .finWait1: return acksOurFIN ? .timeWait : .closing
+            case .finWait2: return .timeWait
+            case .closed, .listen, .synSent, .closeWait, .closing, .lastAck, .timeWait: return nil
+            }
+        case .receiveACKOfFIN:
+            switch self {
+            case .finWait1: return .finWait2
+            case .closing: return .timeWait
+            case .lastAck: return .closed
+            case .closed, .listen, .synSent, .synReceived, .established, .finWait2, .closeWait, .timeWait: return nil
+            }
+        case .sendRST, .receiveRST:
+            return self == .closed ? nil : .closed
+        case .timeWaitExpired, .portReused:
+            return self == .timeWait ? .closed : nil
+        }
+    }
+}

@@ -1,0 +1,27 @@
+/// Limits and timeouts, all in capture time.
+public struct TrackerConfiguration: Sendable {
+    /// Maximum segment lifetime; TIME_WAIT lasts twice this (Linux: 60 s in all).
+    public var maximumSegmentLifetime: Int64 = 30 * second
+    /// Idle time after which a connection in SYN_SENT or SYN_RECEIVED is reported and dropped.
+    public var handshakeIdleTimeout: Int64 = 75 * second
+    /// Idle time for ESTABLISHED (and picked-up) connections.
+    public var establishedIdleTimeout: Int64 = 3600 * second
+    /// Idle time for connections closing (FIN_WAIT_*, CLOSE_WAIT, CLOSING, LAST_ACK).
+    public var closingIdleTimeout: Int64 = 240 * second
+    /// Connections held at once; the least recently used is evicted beyond it.
+    public var maximumConnections = 500_000
+
+    public static let second: Int64 = 1_000_000_000
+
+    public init() {}
+
+    /// How long a connection may stay silent in `state` (the later of its endpoints' limits).
+    func idleTimeout(_ state: TCPState) -> Int64 {
+        switch state {
+        case .closed, .listen, .synSent, .synReceived: handshakeIdleTimeout
+        case .established: establishedIdleTimeout
+        case .finWait1, .finWait2, .closeWait, .closing, .lastAck: closingIdleTimeout
+        case .timeWait: 2 * maximumSegmentLifetime
+        }
+    }
+}

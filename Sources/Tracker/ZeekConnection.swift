@@ -1,0 +1,229 @@
+import Wire
+
+/// Zeek's view of a connection, kept beside ours so `conn_state` and
+/// `history` come out as Zeek computes them: its endpoint states follow
+/// `TCP_Analyzer::UpdateStateMachine` (src/analyzer/protocol/tcp/TCP.cc),
+/// the history letters `update_history` there, and `connState` the
+/// `conn_state` function of base/protocols/conn/main.zeek. Checksums are
+/// not verified, as with `zeek -C`; content gaps ('g') are not tracked.
+struct ZeekConnection {
+    /// Zeek's TCP endpoint states (TCP_Endpoint.h).
+    enum EndpointState {
+        case inactive, synSent, synAckSent, partial, established, closed, reset
+    }
+
+    struct Endpoint {
+        var state = EndpointState.inactive
+        var previousState = EndpointState.inactive
+        var lastSYN: SequenceNumber?
+        var lastFIN: SequenceNumber?
+        var lastRST: SequenceNumber?
+        var retransmissions = ScaledCount()
+        var zeroWindows = ScaledCount()
+
+        mutating func set(_ newState: EndpointState) {
+            previousState = state
+            state = newState
+        }
+
+        var isInactive: Bool { state == .inactive || state == .partial }
+    }
+
+    /// Zeek's logarithmic history entries: the letter at the 1st, 10th, 100th… event.
+    struct ScaledCount {
+        var count = 0
+        var threshold = 1
+
+        /// Counts one event; true when this one earns a letter.
+        mutating func record() -> Bool {
+            count += 1
+            guard count == threshold else { return false }
+            threshold *= 10
+            return true
+        }
+    }
+
+    /// Bits for "this letter was already recorded in this direction".
+    enum HistoryBit {
+        static let syn: UInt32 = 1 << 0
+        static let fin: UInt32 = 1 << 1
+        static let rst: UInt32 = 1 << 2
+        static let finRST: UInt32 = 1 << 3
+        static let data: UInt32 = 1 << 4
+        static let ack: UInt32 = 1 << 5
+        static let multiFlag: UInt32 = 1 << 6
+    }
+
+    /// Longer histories are cut here, so a connection's memory stays bounded.
+    static let maximumHistory = 48
+
+    var originator = Endpoint()
+    var responder = Endpoint()
+    private(set) var history: [UInt8] = []
+    private var seen: UInt32 = 0
+
+    init(flipped: Bool) {
+        history.reserveCapacity(12)
+        if flipped { history.append(UInt8(ascii: "^")) }
+    }
+
+    var historyText: String { String(decoding: history, as: UTF8.self) }
+
+    /// Processes one segment as Zeek's `DeliverPacket` does: history, window, state machine.
+    mutating func update(_ segment: TCPSegment, fromOriginator isOriginator: Bool,
+                         advancedSequence: Bool) {
+        let flags = segment.flags
+        updateHistory(segment, isOriginator)
+        var endpoint = isOriginator ? originator : responder
+        var peer = isOriginator ? responder : originator
+        if segment.window == 0, !flags.contains(.rst), peer.state != .closed, endpoint.state != .reset,
+           endpoint.zeroWindows.record() {
+            add("W", isOriginator)
+        }
+        if segment.payloadLength > 0, !advancedSequence, !flags.contains(.syn), !flags.contains(.rst),
+           endpoint.state != .reset, endpoint.retransmissions.record() {
+            add("T", isOriginator)
+        }
+        Self.updateStateMachine(&endpoint, &peer, isOriginator: isOriginator, flags: flags,
+                                payloadLength: segment.payloadLength, originatorState: originator.state)
+        if isOriginator {
+            originator = endpoint
+            responder = peer
+        } else {
+            responder = endpoint
+            originator = peer
+        }
+    }
+
+    private static func updateStateMachine(_ endpoint: inout Endpoint, _ peer: inout Endpoint, isOriginator: Bool,
+                                           flags: TCPFlags, payloadLength: Int, originatorState: EndpointState) {
+        switch endpoint.state {
+        case .inactive:
+            if flags.contains(.syn) {
+                if isOriginator {
+                    endpoint.set(flags.contains(.ack) ? .synAckSent : .synSent)
+                } else {
+                    if peer.state == .synSent { peer.set(.established) }
+                    endpoint.set(.established)
+                }
+            }
+            if flags.contains(.fin) { endpoint.set(.closed) }
+            if flags.contains(.rst) { endpoint.set(.reset) }
+            if endpoint.state == .inactive {
+                if !isOriginator, payloadLength == 0, originatorState == .synSent {
+                    // An ACK of the SYN before the SYN-ACK: not a partial connection.
+                } else if flags.contains(.ack), peer.state == .established {
+                    endpoint.set(.established)
+                } else {
+                    endpoint.set(.partial)
+                }
+            }
+        case .synSent, .synAckSent:
+            if flags.contains(.fin) { endpoint.set(.closed) }
+            if flags.contains(.rst) { endpoint.set(.reset) }
+        case .established, .partial:
+            if flags.contains(.syn), endpoint.state == .partial, peer.state == .inactive, !flags.contains(.ack) {
+                endpoint.set(.synSent)
+            }
+            if flags.contains(.fin), !flags.contains(.rst) {
+                endpoint.set(.closed)
+                // A FIN then a RST from the peer was a normal close after all.
+                if peer.state == .reset, peer.previousState == .closed { peer.set(.closed) }
+            }
+            if flags.contains(.rst) { endpoint.set(.reset) }
+        case .closed:
+            if flags.contains(.rst), peer.state != .closed { endpoint.set(.reset) }
+        case .reset:
+            break
+        }
+    }
+
+    private mutating func updateHistory(_ segment: TCPSegment, _ isOriginator: Bool) {
+        let flags = segment.flags
+        let controlBits = (flags.contains(.syn) ? 1 : 0) + (flags.contains(.fin) ? 1 : 0) + (flags.contains(.rst) ? 1 : 0)
+        if controlBits > 1 {
+            if flags.contains(.fin), flags.contains(.rst) {
+                addOnce(HistoryBit.finRST, "I", isOriginator)
+            } else {
+                addOnce(HistoryBit.multiFlag, "Q", isOriginator)
+            }
+        } else if controlBits == 1 {
+            var endpoint = isOriginator ? originator : responder
+            if flags.contains(.syn) {
+                let letter: Character = flags.contains(.ack) ? "H" : "S"
+                if !addOnce(HistoryBit.syn, letter, isOriginator), segment.sequence != endpoint.lastSYN {
+                    add(letter, isOriginator)
+                }
+                endpoint.lastSYN = segment.sequence
+            }
+            if flags.contains(.fin) {
+                let finSequence = segment.finSequence
+                if !addOnce(HistoryBit.fin, "F", isOriginator), finSequence != endpoint.lastFIN {
+                    add("F", isOriginator)
+                }
+                endpoint.lastFIN = finSequence
+            }
+            if flags.contains(.rst) {
+                if !addOnce(HistoryBit.rst, "R", isOriginator), segment.sequence != endpoint.lastRST {
+                    add("R", isOriginator)
+                }
+                endpoint.lastRST = segment.sequence
+            }
+            if isOriginator { originator = endpoint } else { responder = endpoint }
+        } else if segment.payloadLength > 0 {
+            addOnce(HistoryBit.data, "D", isOriginator)
+        } else if flags.contains(.ack) {
+            addOnce(HistoryBit.ack, "A", isOriginator)
+        }
+    }
+
+    /// Zeek's `CheckHistory`: records the letter the first time in this
+    /// direction and returns true; false when it had been recorded before.
+    @discardableResult
+    private mutating func addOnce(_ bit: UInt32, _ letter: Character, _ isOriginator: Bool) -> Bool {
+        let mask = isOriginator ? bit : bit << 16
+        guard seen & mask == 0 else { return false }
+        seen |= mask
+        add(letter, isOriginator)
+        return true
+    }
+
+    private mutating func add(_ letter: Character, _ isOriginator: Bool) {
+        guard history.count < Self.maximumHistory, let ascii = letter.asciiValue else { return }
+        history.append(isOriginator ? ascii : ascii | 0x20)
+    }
+
+    /// Zeek's `conn_state` (base/protocols/conn/main.zeek), from the two
+    /// endpoint states and the payload sizes.
+    func connState(originatorBytes: Int, responderBytes: Int) -> String {
+        let os = originator.state, rs = responder.state
+        if rs == .reset {
+            if os == .synSent || os == .synAckSent || (os == .reset && originatorBytes == 0 && responderBytes == 0) {
+                return "REJ"
+            }
+            return originator.isInactive ? "RSTRH" : "RSTR"
+        }
+        if os == .reset {
+            if responder.isInactive { return historyMatchesRSTOS0 ? "RSTOS0" : "OTH" }
+            return "RSTO"
+        }
+        if rs == .closed, os == .closed { return "SF" }
+        if os == .closed { return responder.isInactive ? "SH" : "S2" }
+        if rs == .closed { return originator.isInactive ? "SHR" : "S3" }
+        if os == .synSent, rs == .inactive { return "S0" }
+        if os == .established, rs == .established { return "S1" }
+        return "OTH"
+    }
+
+    /// Zeek's `/\^?S[^HAFGIQ]*R.*/`: a SYN, then a RST with none of H, A, F, G, I, Q between.
+    private var historyMatchesRSTOS0: Bool {
+        var letters = history[...]
+        if letters.first == UInt8(ascii: "^") { letters = letters.dropFirst() }
+        guard letters.first == UInt8(ascii: "S") else { return false }
+        for letter in letters.dropFirst() {
+            if letter == UInt8(ascii: "R") { return true }
+            if "HAFGIQ".utf8.contains(letter) { return false }
+        }
+        return false
+    }
+}
