@@ -34,7 +34,7 @@ let package = Package(
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture"]),
         .testTarget(name: "TrackerTests", dependencies: ["Tracker", "Wire"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Tracker", "Wire"]),
         .testTarget(name: "FixtureTests", dependencies: ["Capture", "Wire", "Tracker"]),
         .testTarget(name: "handshakeTests", dependencies: ["handshake"]),
     ]

@@ -61,6 +61,7 @@ struct Connection {
             client = EndpointTracking(state: .synSent, since: time)
             client.transitions.append(StateTransition(time: time, state: .synSent, inferred: true))
             client.initialSequence = segment.acknowledgment + UInt32.max
+            client.firstDataSequence = segment.acknowledgment
             client.nextSequence = segment.acknowledgment
             server = EndpointTracking(state: .listen, since: time)
         } else {
@@ -170,12 +171,14 @@ struct Connection {
         let flags = segment.flags
         let carriesControl = flags.contains(.syn) || flags.contains(.fin)
         if let pending = self[receiver].pending {
-            // TCP delivers in order: a later segment (or a copy of the same
-            // SYN or FIN) arriving means the pending one arrived before it.
+            // TCP delivers in order: a later segment arriving means the
+            // pending one arrived before it. So does a SYN-ACK repeating a
+            // pending bare SYN (simultaneous open): it carries that SYN too.
+            // A plain copy proves nothing: the first may have been lost.
             let later = pending.end <= segment.sequence
-            let sameControl = (flags.contains(.syn) && pending.flags.contains(.syn) && pending.sequence == segment.sequence)
-                || (flags.contains(.fin) && pending.finSequence == segment.finSequence)
-            if later || sameControl {
+            let synBecameSYNACK = flags.contains(.syn) && flags.contains(.ack) && pending.flags.contains(.syn)
+                && !pending.flags.contains(.ack) && pending.sequence == segment.sequence
+            if later || synBecameSYNACK {
                 self[receiver].pending = nil
                 applyReceipt(pending, to: receiver, at: segment.timestamp, inferred: false, cause: segment, sink: &sink)
             } else if carriesControl {
@@ -222,6 +225,7 @@ struct Connection {
         let time = segment.timestamp
         if sender == .client, client.state == .synSent, server.initialSequence == nil, !segment.flags.contains(.syn) {
             server.initialSequence = segment.acknowledgment + UInt32.max
+            server.firstDataSequence = segment.acknowledgment
             server.nextSequence = segment.acknowledgment
             fire(.sendSYNACK, .server, at: time, inferred: true, cause: segment, sink: &sink)
             fire(.receiveSYNACK, .client, at: time, inferred: true, cause: segment, sink: &sink)
@@ -346,7 +350,7 @@ extension Connection {
         if !initiatorKnown { return .notSeen }
         if simultaneousOpen { return .simultaneous }
         if refused { return .refused }
-        if firstSYNSeen, synAckTime == nil, server.packets == 0 { return .synOnly }
+        if firstSYNSeen, synAckTime == nil, server.transitions.isEmpty { return .synOnly }
         if firstSYNSeen, synAckTime != nil, handshakeACKTime != nil { return .complete }
         return .partial
     }

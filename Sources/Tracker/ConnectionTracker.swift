@@ -93,9 +93,10 @@ public struct ConnectionTracker {
 
     // MARK: - Private
 
-    /// A SYN with an ISN other than its sender's on this pair starts a new connection.
+    /// A SYN with an ISN other than its sender's on this pair starts a new
+    /// connection. One with ACK, FIN or RST beside it opens nothing.
     private func startsNewConnection(_ segment: TCPSegment, in connection: Connection) -> Bool {
-        guard segment.flags.contains(.syn), !segment.flags.contains(.ack), !segment.flags.contains(.rst) else {
+        guard segment.flags.contains(.syn), segment.flags.isDisjoint(with: [.ack, .fin, .rst]) else {
             return false
         }
         let sender = connection.role(ofSender: segment)

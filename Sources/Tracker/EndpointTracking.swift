@@ -45,8 +45,9 @@ struct EndpointTracking {
     /// Whether the peer's FIN has been applied to this endpoint.
     var processedPeerFIN = false
     var packets = 0
-    /// Payload bytes in sequence space (retransmissions counted once).
-    var bytes = 0
+    /// The sequence number of its first payload byte: after its SYN, or the
+    /// first one seen when the connection was picked up mid-stream.
+    var firstDataSequence: SequenceNumber?
 
     init(state: TCPState, since time: Timestamp) {
         self.state = state
@@ -66,22 +67,26 @@ struct EndpointTracking {
         return finSequence < acknowledgment
     }
 
+    /// Payload bytes in sequence space, as Zeek counts orig_bytes: from the
+    /// first data byte to the highest sent, so retransmissions count once
+    /// and data that arrived out of order still counts.
+    var bytes: Int {
+        guard let start = firstDataSequence, let next = nextSequence else { return 0 }
+        let span = Int(next - start) - (finSequence.map { $0 < next ? 1 : 0 } ?? 0)
+        return max(0, span)
+    }
+
     /// Records what the endpoint sent; returns whether the segment reached
     /// past everything it had sent before (false for a retransmission).
     mutating func recordSent(_ segment: TCPSegment) -> Bool {
         packets += 1
         window = UInt32(segment.window)
-        let end = segment.sequenceEnd
         guard !segment.flags.contains(.rst) else { return true }
-        guard let previous = nextSequence else {
-            nextSequence = end
-            bytes += segment.payloadLength
-            return true
+        if firstDataSequence == nil {
+            firstDataSequence = segment.flags.contains(.syn) ? segment.sequence + 1 : segment.sequence
         }
-        guard previous < end else { return false }
-        let advance = Int(end - previous)
-        let controls = (segment.flags.contains(.syn) ? 1 : 0) + (segment.flags.contains(.fin) ? 1 : 0)
-        bytes += max(0, min(advance, segment.payloadLength + controls) - controls)
+        let end = segment.sequenceEnd
+        if let previous = nextSequence, !(previous < end) { return false }
         nextSequence = end
         return true
     }

@@ -149,3 +149,15 @@ struct CommandLineTests {
         #expect(outcome.stdout.contains(".lo [Up, Running, Loopback]"))
     }
 }
+
+extension CommandLineTests {
+    /// The whole record of a real loopback connection, pinned: reviewed
+    /// against the capture's segments (see ipv4-loopback.tshark.tsv) once.
+    @Test func jsonOfAFixture() throws {
+        let outcome = try Self.handshake(["-r", "ipv4-loopback.pcap", "--format", "json"])
+        #expect(outcome.status == 0)
+        let expected = try String(contentsOf: Self.fixtures.appendingPathComponent("ipv4-loopback.expected.json"),
+                                  encoding: .utf8)
+        #expect(outcome.stdout == expected)
+    }
+}
