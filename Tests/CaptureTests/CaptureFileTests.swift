@@ -27,9 +27,9 @@ struct CaptureFileTests {
         let file = try CaptureFile(path: FixtureFiles.path("ipv6-loopback.pcap"))
         #expect(file.format == .pcap(nanosecond: true))
         let first = try #require(try readAll(FixtureFiles.path("ipv6-loopback.pcap")).first)
-        // tshark: 1795572918.339308592
-        #expect(first.seconds == 1_795_572_918)
-        #expect(first.nanoseconds == 339_308_592)
+        // tshark (ipv6-loopback.tshark.tsv): 1795574110.483036468
+        #expect(first.seconds == 1_795_574_110)
+        #expect(first.nanoseconds == 483_036_468)
     }
 
     @Test func pcapngWithTwoLinkTypes() throws {

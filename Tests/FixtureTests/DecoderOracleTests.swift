@@ -7,8 +7,9 @@ import Wire
 /// tshark's reading of the same file field by field. The oracle files were
 /// written by `Fixtures/record` with the tshark command on their first line.
 struct DecoderOracleTests {
-    static let captures = ["ipv4-loopback.pcap", "ipv6-loopback.pcap", "veth-ethernet.pcap", "any-sll2.pcap",
-                           "pcapng-two-link-types.pcapng"]
+    /// Every capture in Fixtures/ that has a tshark reading beside it.
+    static let captures: [String] = (try? FileManager.default.contentsOfDirectory(atPath: FixtureFiles.directory.path))?
+        .filter { $0.hasSuffix(".pcap") || $0.hasSuffix(".pcapng") }.sorted() ?? []
 
     /// One row of tshark's fields, in the order the oracle header names them.
     struct OracleRow: Equatable, CustomStringConvertible {
@@ -55,6 +56,10 @@ struct DecoderOracleTests {
         }
     }
 
+    @Test func fixturesArePresent() {
+        #expect(Self.captures.count >= 16)
+    }
+
     @Test(arguments: captures)
     func decodedSegmentsMatchTshark(capture: String) throws {
         let oracleName = capture.split(separator: ".").dropLast().joined(separator: ".") + ".tshark.tsv"
@@ -70,7 +75,7 @@ struct DecoderOracleTests {
             decoded.append(OracleRow(segment))
         }
         #expect(decoded.count == oracle.count)
-        #expect(oracle.count >= 11)
+        #expect(oracle.count >= 2)
         for (ours, theirs) in zip(decoded, oracle) {
             #expect(ours == theirs)
         }

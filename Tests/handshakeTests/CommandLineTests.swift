@@ -52,8 +52,8 @@ struct CommandLineTests {
         let lines = outcome.stdout.split(separator: "\n")
         #expect(lines.count == 11)
         // tcpdump -S -nn -tt prints this first line the same way, options aside.
-        let expected = "1795572763.682815 IP 127.0.0.1.33734 > 127.0.0.1.8080: Flags [S], seq 1692814070, "
-            + "win 65495, options [mss 65495,sackOK,TS val 3545712356 ecr 0,wscale 10], length 0"
+        let expected = "1795574109.223541 IP 127.0.0.1.43246 > 127.0.0.1.8080: Flags [S], seq 2053259008, "
+            + "win 65495, options [mss 65495,sackOK,TS val 1538982638 ecr 0,wscale 10], length 0"
         #expect(lines.first.map(String.init) == expected)
     }
 
@@ -151,12 +151,13 @@ struct CommandLineTests {
 }
 
 extension CommandLineTests {
-    /// The whole record of a real loopback connection, pinned: reviewed
-    /// against the capture's segments (see ipv4-loopback.tshark.tsv) once.
+    /// The whole record of a real loopback connection, pinned in
+    /// Fixtures/golden: reviewed once against the capture's segments (see
+    /// ipv4-loopback.tshark.tsv) and the kernel's states (ipv4-loopback.expected.json).
     @Test func jsonOfAFixture() throws {
         let outcome = try Self.handshake(["-r", "ipv4-loopback.pcap", "--format", "json"])
         #expect(outcome.status == 0)
-        let expected = try String(contentsOf: Self.fixtures.appendingPathComponent("ipv4-loopback.expected.json"),
+        let expected = try String(contentsOf: Self.fixtures.appendingPathComponent("golden/ipv4-loopback.json"),
                                   encoding: .utf8)
         #expect(outcome.stdout == expected)
     }

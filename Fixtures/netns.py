@@ -1,0 +1,153 @@
+"""Network namespaces, sockets inside them, captures and the kernel's view of
+socket states, for Fixtures/record and Fixtures/live-agreement.
+
+Everything runs from one process: `inside(namespace)` enters a namespace
+with setns(2) just long enough to create a socket, which stays in it.
+"""
+import contextlib
+import ctypes
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+
+CLONE_NEWNET = 0x40000000
+LIBC = ctypes.CDLL(None, use_errno=True)
+HOME_NAMESPACE = os.open("/proc/self/ns/net", os.O_RDONLY)
+PREFIX = f"hs-{os.getpid()}"
+
+# ss's state names and RFC 9293's, as handshake prints them.
+SS_STATES = {"ESTAB": "ESTABLISHED", "SYN-SENT": "SYN_SENT", "SYN-RECV": "SYN_RECEIVED",
+             "FIN-WAIT-1": "FIN_WAIT_1", "FIN-WAIT-2": "FIN_WAIT_2", "TIME-WAIT": "TIME_WAIT",
+             "CLOSE-WAIT": "CLOSE_WAIT", "LAST-ACK": "LAST_ACK", "CLOSING": "CLOSING", "LISTEN": "LISTEN"}
+
+
+def run(*command, check=True):
+    return subprocess.run(command, check=check, capture_output=True, text=True)
+
+
+def setns(fd, what):
+    if LIBC.setns(fd, CLONE_NEWNET) != 0:
+        raise OSError(ctypes.get_errno(), f"setns {what}")
+
+
+@contextlib.contextmanager
+def inside(namespace):
+    """Run the block with this thread in `namespace`; sockets made there stay there."""
+    fd = os.open(f"/var/run/netns/{namespace}", os.O_RDONLY)
+    try:
+        setns(fd, namespace)
+        yield
+    finally:
+        os.close(fd)
+        setns(HOME_NAMESPACE, "home")
+
+
+@contextlib.contextmanager
+def namespaces(*suffixes):
+    """Fresh namespaces with loopback up, deleted on every exit path."""
+    names = [f"{PREFIX}-{suffix}" for suffix in suffixes]
+    try:
+        for name in names:
+            run("ip", "netns", "add", name)
+            run("ip", "-n", name, "link", "set", "lo", "up")
+        yield names
+    finally:
+        for name in names:
+            run("ip", "netns", "del", name, check=False)
+
+
+def veth_pair(left, right, left_address, right_address, prefix=24, name="veth0"):
+    """A veth cable between two namespaces, `name` at each end, addresses assigned."""
+    run("ip", "link", "add", name, "netns", left, "type", "veth", "peer", "name", name, "netns", right)
+    for namespace, address in ((left, left_address), (right, right_address)):
+        run("ip", "-n", namespace, "addr", "add", f"{address}/{prefix}", "dev", name, "nodad")
+        run("ip", "-n", namespace, "link", "set", name, "up")
+
+
+def nft(namespace, table, hook, rule, chain_type="filter", priority="0"):
+    """Adds an nftables table with one chain on `hook` holding `rule`, in a namespace."""
+    ruleset = (f"table inet {table} {{\n  chain {hook}_chain {{\n"
+               f"    type {chain_type} hook {hook} priority {priority}; policy accept;\n    {rule}\n  }}\n}}\n")
+    subprocess.run(["ip", "netns", "exec", namespace, "nft", "-f", "-"], input=ruleset, text=True, check=True)
+
+
+def nft_flush(namespace):
+    run("ip", "netns", "exec", namespace, "nft", "flush", "ruleset")
+
+
+def kernel_states(namespace):
+    """`ss -tanH` in a namespace: {(local, peer): state}, addresses as 'ip.port'."""
+    states = {}
+    for line in run("ip", "netns", "exec", namespace, "ss", "-tanH").stdout.splitlines():
+        fields = line.split()
+        if len(fields) < 5 or fields[0] == "LISTEN":
+            continue
+        states[(endpoint(fields[3]), endpoint(fields[4]))] = SS_STATES.get(fields[0], fields[0])
+    return states
+
+
+def endpoint(text):
+    """ss's '10.0.0.1:80' or '[::1]:80' as handshake's '10.0.0.1.80' / '::1.80'."""
+    address, port = text.rsplit(":", 1)
+    return f"{address.strip('[]')}.{port}"
+
+
+def name(sock_address):
+    return f"{sock_address[0]}.{sock_address[1]}"
+
+
+def listener(namespace, family, address, port, backlog=128):
+    with inside(namespace):
+        server = socket.socket(family, socket.SOCK_STREAM)
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        server.bind((address, port))
+        server.listen(backlog)
+    return server
+
+
+def connector(namespace, family, bind_to=None):
+    with inside(namespace):
+        client = socket.socket(family, socket.SOCK_STREAM)
+        if bind_to is not None:
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            client.bind(bind_to)
+    return client
+
+
+def pause(seconds=0.05):
+    """Long enough for the kernel to answer, so the segments of one step stay together."""
+    time.sleep(seconds)
+
+
+class Recorder:
+    """tcpdump in a namespace, started before the traffic and checked after:
+    immediate mode, a 4 MiB buffer, and a recording with kernel drops is rejected.
+
+    The snaplen is 512, not tcpdump's 262144: in immediate mode libpcap uses a
+    TPACKET_V2 ring whose slots are sized for the largest packet, 64 KiB on
+    interfaces with offloads (veth, lo), so a 4 MiB ring holds 64 packets and a
+    burst of a hundred connections lost half of them. Every payload here is
+    shorter than 300 bytes."""
+
+    def __init__(self, namespace, interface, path, extra=()):
+        self.path = path
+        command = ["ip", "netns", "exec", namespace, "tcpdump", "-i", interface, "--immediate-mode", "-B", "4096",
+                   "-U", "-Z", "root", "-s", "512", "-w", path, *extra, "tcp"]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        said = []
+        while not said or "listening on" not in said[-1]:
+            said.append(self.process.stderr.readline())
+            if not said[-1]:
+                self.process.kill()
+                raise RuntimeError(f"tcpdump did not start: {''.join(said)}")
+
+    def stop(self):
+        time.sleep(0.3)
+        self.process.send_signal(signal.SIGINT)
+        _, rest = self.process.communicate(timeout=10)
+        dropped = re.search(r"(\d+) packets? dropped by kernel", rest)
+        if not dropped or dropped.group(1) != "0":
+            raise RuntimeError(f"rejecting {self.path}: {rest.strip()}")
