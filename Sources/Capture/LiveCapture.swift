@@ -11,6 +11,8 @@ import CPcap
 public final class LiveCapture {
     /// How the capture is opened; the defaults suit watching handshakes.
     public struct Options: Sendable {
+        /// Bytes kept of each packet. Immediate mode sizes every ring slot
+        /// for this, so a small snaplen holds many more packets in the buffer.
         public var snapLength: Int32 = 262_144
         public var promiscuous = true
         /// Deliver each packet as it arrives rather than when a ring block fills.

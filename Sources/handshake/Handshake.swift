@@ -43,8 +43,14 @@ struct Handshake: ParsableCommand {
     @Option(help: "What to print.")
     var format: OutputFormat = .segments
 
-    @Option(help: ArgumentHelp("Live capture: bytes kept of each packet.", valueName: "bytes"))
-    var snaplen: Int32 = 262_144
+    /// Headers only by default: in immediate mode libpcap sizes every ring
+    /// slot for the snaplen (up to 64 KiB on interfaces with offloads), and
+    /// with full-size slots a 200-connection burst lost 290 of 1405 packets
+    /// in the default 2 MiB buffer; with 256 bytes it lost none.
+    @Option(help: ArgumentHelp(
+        "Live capture: bytes kept of each packet. Headers need at most 256; give 262144 to keep whole packets for -w.",
+        valueName: "bytes"))
+    var snaplen: Int32 = 256
 
     @Flag(help: "Live capture: do not put the interface into promiscuous mode.")
     var noPromisc = false
