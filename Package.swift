@@ -32,10 +32,12 @@ let package = Package(
             ]
         ),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
-        .testTarget(name: "CaptureTests", dependencies: ["Capture"]),
+        // Paths to Fixtures/ and scratch files, shared by the test targets that read captures.
+        .target(name: "FixtureSupport", path: "Tests/FixtureSupport"),
+        .testTarget(name: "CaptureTests", dependencies: ["Capture", "FixtureSupport"]),
         .testTarget(name: "TrackerTests", dependencies: ["Tracker", "Wire"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Tracker", "Wire"]),
-        .testTarget(name: "FixtureTests", dependencies: ["Capture", "Wire", "Tracker"]),
+        .testTarget(name: "FixtureTests", dependencies: ["Capture", "Wire", "Tracker", "FixtureSupport"]),
         .testTarget(name: "handshakeTests", dependencies: ["handshake"]),
     ]
 )

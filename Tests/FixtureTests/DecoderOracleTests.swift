@@ -1,4 +1,5 @@
 import Capture
+import FixtureSupport
 import Foundation
 import Testing
 import Wire
