@@ -8,7 +8,7 @@ APT := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get -y -q
 # Debian packages the build needs (libpcap-dev) and the tests use.
 PACKAGES := libpcap-dev pkg-config
 
-.PHONY: run test deps build release fixtures clean
+.PHONY: run test deps build release fixtures golden clean
 
 run: deps release
 	.build/release/handshake -r $(DEMO)
@@ -42,3 +42,19 @@ fixtures: deps
 
 clean:
 	rm -rf .build
+
+# Rewrites the golden outputs in Fixtures/golden from the current build:
+# review the diff by eye before committing it.
+GOLDEN_FIXTURES := ipv4-loopback half-close rst-abort refused unanswered-syn simultaneous-open \
+	simultaneous-close mid-stream lost-fin port-reuse
+GOLDEN_FORMATS := transitions table json zeek ladder steps mermaid summary
+golden: build
+	@mkdir -p Fixtures/golden
+	@for fixture in $(GOLDEN_FIXTURES); do \
+		capture=Fixtures/$$fixture.pcap; \
+		for format in $(GOLDEN_FORMATS); do \
+			.build/debug/handshake -r $$capture --format $$format --color never > Fixtures/golden/$$fixture.$$format; \
+		done; \
+		.build/debug/handshake -r $$capture --format steps --lang ko > Fixtures/golden/$$fixture.steps-ko; \
+	done
+	@git status --short Fixtures/golden

@@ -37,7 +37,7 @@ let package = Package(
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "FixtureSupport"]),
         .testTarget(name: "TrackerTests", dependencies: ["Tracker", "Wire"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Tracker", "Wire"]),
-        .testTarget(name: "FixtureTests", dependencies: ["Capture", "Wire", "Tracker", "FixtureSupport"]),
+        .testTarget(name: "FixtureTests", dependencies: ["Capture", "Wire", "Tracker", "Report", "FixtureSupport"]),
         .testTarget(name: "handshakeTests", dependencies: ["handshake"]),
     ]
 )

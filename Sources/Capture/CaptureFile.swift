@@ -27,6 +27,7 @@ public final class CaptureFile {
     /// Packets handed out so far.
     public private(set) var packetsRead = 0
     private let reader: Reader
+    private let stream: ByteStream
 
     /// Opens `path` (or standard input for `-`) and reads its file header.
     public init(path: String) throws(CaptureError) {
@@ -44,6 +45,7 @@ public final class CaptureFile {
             }
             stream = ByteStream(fd: fd, path: path, closeOnDeinit: true)
         }
+        self.stream = stream
         guard try stream.fill(4) else {
             throw .notACapture(path: stream.path, reason: stream.available == 0 ? "the file is empty" : "the file is too short")
         }
@@ -65,6 +67,16 @@ public final class CaptureFile {
     public var declaredLinkType: UInt32? {
         if case .pcap(let pcap) = reader { return pcap.linkType }
         return nil
+    }
+
+    /// Bytes of the file consumed so far, for progress reports.
+    public var bytesRead: Int64 { stream.offset }
+
+    /// The file's size, when it is a regular file (not a pipe).
+    public var size: Int64? {
+        var info = stat()
+        guard path != "-", stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        return Int64(info.st_size)
     }
 
     /// The next packet, or nil at the end of the file.

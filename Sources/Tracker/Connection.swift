@@ -102,6 +102,8 @@ struct Connection {
         let receiver = sender.peer
         let flags = segment.flags
         lastSeen = max(lastSeen, segment.timestamp)
+        sink.receive(.segment(SegmentEvent(connectionID: id, client: clientEndpoint, server: serverEndpoint,
+                                           sender: sender, segment: segment)))
         let advanced = self[sender].recordSent(segment)
         zeek.update(segment, fromOriginator: sender == .client, advancedSequence: advanced)
         noteAnomalies(segment, sender: sender, advanced: advanced, sink: &sink)
@@ -307,6 +309,19 @@ struct Connection {
 
     // MARK: - Events
 
+    /// Reports the states a connection starts in without a transition of its
+    /// own: the assumed ESTABLISHED of a mid-stream pickup, the inferred
+    /// SYN_SENT of a capture that starts with the SYN-ACK.
+    func announceStartingStates(cause: TCPSegment, sink: inout some ConnectionEventSink) {
+        for role in [Role.client, .server] {
+            for transition in self[role].transitions {
+                sink.receive(.transition(TransitionEvent(
+                    connectionID: id, client: clientEndpoint, server: serverEndpoint, role: role,
+                    from: role == .client ? .closed : .listen, transition: transition, cause: cause)))
+            }
+        }
+    }
+
     mutating func fire(_ event: EndpointEvent, _ role: Role, at time: Timestamp, inferred: Bool = false,
                        cause: TCPSegment?, sink: inout some ConnectionEventSink) {
         let from = self[role].state
@@ -373,6 +388,7 @@ extension Connection {
             synToSynAck: synToSynAck, synAckToAck: synAckToAck,
             clientPackets: client.packets, serverPackets: server.packets,
             clientBytes: client.bytes, serverBytes: server.bytes,
+            clientIPBytes: client.ipBytes, serverIPBytes: server.ipBytes,
             synRetransmissions: synRetransmissions, anomalies: anomalies,
             zeekConnState: zeek.connState(originatorBytes: client.bytes, responderBytes: server.bytes),
             zeekHistory: zeek.historyText, finishReason: reason)

@@ -2,6 +2,8 @@ import Wire
 
 /// What the tracker reports, in capture order.
 public enum ConnectionEvent: Sendable {
+    /// A segment of a tracked connection, before what it changes is reported.
+    case segment(SegmentEvent)
     /// An endpoint changed state.
     case transition(TransitionEvent)
     /// Something unusual, reported the first time each kind happens on a connection.
@@ -20,6 +22,15 @@ public struct TransitionEvent: Sendable {
     public var transition: StateTransition
     /// The segment that proved it; nil for timeouts, port reuse and end of input.
     public var cause: TCPSegment?
+}
+
+/// One segment, placed in its connection.
+public struct SegmentEvent: Sendable {
+    public var connectionID: UInt64
+    public var client: Endpoint
+    public var server: Endpoint
+    public var sender: Role
+    public var segment: TCPSegment
 }
 
 /// Where the tracker delivers events. A generic parameter, not an

@@ -114,6 +114,9 @@ public struct ConnectionRecord: Sendable {
     /// Payload bytes, counted in sequence space like Zeek's orig_bytes/resp_bytes.
     public var clientBytes: Int
     public var serverBytes: Int
+    /// IP-level bytes, from the IP length fields, like Zeek's orig_ip_bytes/resp_ip_bytes.
+    public var clientIPBytes: Int
+    public var serverIPBytes: Int
     public var synRetransmissions: Int
     public var anomalies: [Anomaly]
     public var zeekConnState: String

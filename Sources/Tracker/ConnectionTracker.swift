@@ -133,6 +133,7 @@ public struct ConnectionTracker {
         var connection = Connection(id: nextID, first: segment)
         nextID += 1
         statistics.connections += 1
+        connection.announceStartingStates(cause: segment, sink: &sink)
         connection.process(segment, sink: &sink)
         let slot = table.insert(connection, for: key)
         statistics.peakOpen = max(statistics.peakOpen, table.count)

@@ -45,6 +45,8 @@ struct EndpointTracking {
     /// Whether the peer's FIN has been applied to this endpoint.
     var processedPeerFIN = false
     var packets = 0
+    /// IP-level bytes sent, from the IP length fields (Zeek's orig_ip_bytes).
+    var ipBytes = 0
     /// The sequence number of its first payload byte: after its SYN, or the
     /// first one seen when the connection was picked up mid-stream.
     var firstDataSequence: SequenceNumber?
@@ -80,6 +82,7 @@ struct EndpointTracking {
     /// past everything it had sent before (false for a retransmission).
     mutating func recordSent(_ segment: TCPSegment) -> Bool {
         packets += 1
+        ipBytes += segment.ipLength
         window = UInt32(segment.window)
         guard !segment.flags.contains(.rst) else { return true }
         if firstDataSequence == nil {

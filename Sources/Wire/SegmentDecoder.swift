@@ -76,7 +76,8 @@ public enum SegmentDecoder {
         guard ip.protocolNumber == IPProtocol.tcp else { throw .notTCP(ipProtocol: ip.protocolNumber) }
         guard ip.fragmentOffset == 0 else { throw .laterFragment }
         return try decodeTCP(ip.payload, segmentLength: ip.payloadLengthOnWire, source: ip.source,
-                             destination: ip.destination, isFragment: ip.moreFragments, timestamp: timestamp)
+                             destination: ip.destination, isFragment: ip.moreFragments,
+                             ipLength: ip.headerLength + ip.payloadLengthOnWire, timestamp: timestamp)
     }
 
     static func decodeIPv6(_ bytes: UnsafeRawBufferPointer, timestamp: Timestamp) throws(DecodeFailure) -> TCPSegment {
@@ -87,11 +88,11 @@ public enum SegmentDecoder {
         guard chain.length <= ip.payloadLengthOnWire else { throw .malformed(.ipv6Extension, .headerLengthBeyondPacket) }
         return try decodeTCP(payload.tail(from: chain.length), segmentLength: ip.payloadLengthOnWire - chain.length,
                              source: ip.source, destination: ip.destination, isFragment: chain.isFirstFragment,
-                             timestamp: timestamp)
+                             ipLength: IPv6Header.length + ip.payloadLengthOnWire, timestamp: timestamp)
     }
 
     static func decodeTCP(_ bytes: UnsafeRawBufferPointer, segmentLength: Int, source: IPAddress,
-                          destination: IPAddress, isFragment: Bool,
+                          destination: IPAddress, isFragment: Bool, ipLength: Int,
                           timestamp: Timestamp) throws(DecodeFailure) -> TCPSegment {
         let tcp = try TCPHeader(validating: bytes, segmentLength: segmentLength)
         return TCPSegment(
@@ -105,7 +106,8 @@ public enum SegmentDecoder {
             urgentPointer: tcp.urgentPointer,
             payloadLength: segmentLength - tcp.headerLength,
             options: tcp.options,
-            isFragment: isFragment
+            isFragment: isFragment,
+            ipLength: ipLength
         )
     }
 }

@@ -16,11 +16,14 @@ public struct TCPSegment: Equatable, Sendable {
     /// Set when the IP header said more fragments follow: the payload
     /// length then covers only this fragment.
     public var isFragment: Bool
+    /// The IP packet's length on the wire (IPv4 total length; IPv6 header
+    /// plus payload length), what Zeek counts as orig_ip_bytes.
+    public var ipLength: Int
 
     public init(timestamp: Timestamp, source: Endpoint, destination: Endpoint,
                 sequence: SequenceNumber, acknowledgment: SequenceNumber, flags: TCPFlags,
                 window: UInt16 = 65535, urgentPointer: UInt16 = 0, payloadLength: Int = 0,
-                options: TCPOptions = TCPOptions(), isFragment: Bool = false) {
+                options: TCPOptions = TCPOptions(), isFragment: Bool = false, ipLength: Int? = nil) {
         self.timestamp = timestamp
         self.source = source
         self.destination = destination
@@ -32,6 +35,7 @@ public struct TCPSegment: Equatable, Sendable {
         self.payloadLength = payloadLength
         self.options = options
         self.isFragment = isFragment
+        self.ipLength = ipLength ?? (source.address.isIPv6 ? 60 : 40) + payloadLength
     }
 
     /// Sequence space the segment occupies: payload, plus one each for SYN and FIN.

@@ -3,44 +3,37 @@ import Report
 import Tracker
 import Wire
 
-/// What happens to each captured packet: decoded, then either printed as a
-/// segment or fed to the tracker, whose events become output lines.
-struct Analysis {
-    private let format: OutputFormat
-    private let output: LineOutput
+/// What happens to each captured packet: decoded, fed to the tracker, and
+/// the tracker's events rendered in the chosen format.
+struct Analysis<Renderer: ConnectionRenderer> {
     private var tracker: ConnectionTracker
+    private var sink: RenderingSink<Renderer>
     private var undecodable = UndecodableCount()
 
-    init(format: OutputFormat, output: LineOutput, configuration: TrackerConfiguration) {
-        self.format = format
-        self.output = output
+    init(renderer: Renderer, output: LineOutput, configuration: TrackerConfiguration) {
         tracker = ConnectionTracker(configuration: configuration)
+        sink = RenderingSink(renderer: renderer, output: OutputLines(output: output))
+        sink.renderer.begin(to: &sink.output)
     }
+
+    var openConnections: Int { tracker.openConnections }
 
     mutating func consume(_ packet: CapturedPacket) {
-        let timestamp = Timestamp(seconds: packet.seconds, nanoseconds: packet.nanoseconds)
-        let segment: TCPSegment
-        do throws(DecodeFailure) {
-            segment = try SegmentDecoder.decode(packet.bytes, linkType: LinkType(rawValue: packet.linkType),
-                                                timestamp: timestamp)
-        } catch {
-            undecodable.record(error)
-            return
-        }
-        switch format {
-        case .segments:
-            output.writeLine(SegmentLine.render(segment))
-        case .json:
-            var printer = EventPrinter(format: format, output: output)
-            tracker.process(segment, into: &printer)
-        }
+        guard let segment = undecodable.decode(packet) else { return }
+        tracker.process(segment, into: &sink)
     }
 
-    /// Reports what is still open and what could not be decoded.
+    /// Lets capture time pass when a live capture is quiet (TIME_WAIT, idle timeouts).
+    mutating func advance(to time: Timestamp) {
+        tracker.advance(to: time, into: &sink)
+    }
+
+    /// Reports every connection still open, the format's closing lines, and
+    /// on stderr what could not be decoded or was evicted.
     mutating func finish() {
-        var printer = EventPrinter(format: format, output: output)
-        tracker.finish(into: &printer)
-        output.flush()
+        tracker.finish(into: &sink)
+        sink.renderer.end(to: &sink.output)
+        sink.output.output.flush()
         undecodable.report()
         if tracker.statistics.evictions > 0 {
             Diagnostics.say("\(tracker.statistics.evictions) connections evicted from a full table "
@@ -49,30 +42,58 @@ struct Analysis {
     }
 }
 
-/// Turns tracker events into output lines for the chosen format.
-private struct EventPrinter: ConnectionEventSink {
-    let format: OutputFormat
-    let output: LineOutput
+/// `--format segments`: decoded segments, no tracking.
+struct SegmentListing {
+    private let output: LineOutput
+    private var undecodable = UndecodableCount()
 
-    mutating func receive(_ event: ConnectionEvent) {
-        switch (format, event) {
-        case (.json, .finished(let record)):
-            output.writeLine(ConnectionJSON.render(record))
-        case (.json, .transition), (.json, .anomaly), (.segments, _):
-            break
-        }
+    init(output: LineOutput) {
+        self.output = output
+    }
+
+    mutating func consume(_ packet: CapturedPacket) {
+        guard let segment = undecodable.decode(packet) else { return }
+        output.writeLine(SegmentLine.render(segment))
+    }
+
+    func finish() {
+        output.flush()
+        undecodable.report()
     }
 }
 
-/// Packets that looked like TCP/IP but whose headers were cut short or lied.
-/// Other protocols are not counted: a capture is full of them.
+/// The tracker's sink: renders each event straight to the output.
+private struct RenderingSink<Renderer: ConnectionRenderer>: ConnectionEventSink {
+    var renderer: Renderer
+    var output: OutputLines
+
+    mutating func receive(_ event: ConnectionEvent) {
+        renderer.render(event, to: &output)
+    }
+}
+
+/// Renderers write whole lines to standard output.
+private struct OutputLines: LineSink {
+    let output: LineOutput
+    func write(_ line: String) { output.writeLine(line) }
+}
+
+/// Decodes packets, counting those that looked like TCP/IP but whose
+/// headers were cut short or lied. Other protocols are not counted: a
+/// capture is full of them.
 struct UndecodableCount {
     private var counts: [String: Int] = [:]
 
-    mutating func record(_ failure: DecodeFailure) {
-        switch failure {
-        case .truncated, .malformed, .unsupportedLinkType: counts[failure.description, default: 0] += 1
-        case .notIP, .notTCP, .laterFragment: break
+    mutating func decode(_ packet: CapturedPacket) -> TCPSegment? {
+        do throws(DecodeFailure) {
+            return try SegmentDecoder.decode(packet.bytes, linkType: LinkType(rawValue: packet.linkType),
+                                             timestamp: Timestamp(seconds: packet.seconds, nanoseconds: packet.nanoseconds))
+        } catch {
+            switch error {
+            case .truncated, .malformed, .unsupportedLinkType: counts[error.description, default: 0] += 1
+            case .notIP, .notTCP, .laterFragment: break
+            }
+            return nil
         }
     }
 

@@ -3,6 +3,11 @@ import Capture
 import Report
 import Tracker
 import Wire
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 @main
 struct Handshake: ParsableCommand {
@@ -10,13 +15,19 @@ struct Handshake: ParsableCommand {
         commandName: "handshake",
         abstract: "Label every TCP connection's lifecycle, for both endpoints, from a capture or a live interface.",
         discussion: """
-            Reads packets like tcpdump (-r FILE, -i IFACE, -c N, a trailing BPF filter) and shows each \
-            TCP connection's 3-way handshake and close as they happened on the wire.
+            Reads packets like tcpdump (-r FILE, -i IFACE, -c N, a trailing BPF filter) and follows every TCP \
+            connection through both endpoints' RFC 9293 states: SYN_SENT, SYN_RECEIVED, ESTABLISHED, \
+            FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK, TIME_WAIT, CLOSED.
+
+            Formats: transitions (one line per state change, the default), table, json (NDJSON), zeek \
+            (conn.log), ladder (a sequence diagram), steps (the study note's step table), mermaid, \
+            summary, segments (tcpdump-like lines, no tracking).
 
             Examples:
               handshake -r capture.pcap
-              handshake -r capture.pcapng --format segments port 443
-              tcpdump -w - -i eth0 | handshake -r -
+              handshake -r capture.pcapng --format ladder port 443
+              handshake -i eth0 --format json 'tcp port 5432' > connections.ndjson
+              tcpdump -i eth0 -w - | handshake -r - --format summary
             """
     )
 
@@ -41,7 +52,24 @@ struct Handshake: ParsableCommand {
     var write: String?
 
     @Option(help: "What to print.")
-    var format: OutputFormat = .segments
+    var format: OutputFormat = .transitions
+
+    @Flag(help: "Print the summary after the chosen format.")
+    var summary = false
+
+    @Option(help: "Colour the transitions format: always, never, or auto (on a terminal).")
+    var color: ColorChoice = .auto
+
+    @Option(help: "Language of the steps format: en or ko (the study note's Korean).")
+    var lang: StepTable.Language = .en
+
+    @Option(name: .customLong("connection"), help: ArgumentHelp("Show only the connection with this id.",
+                                                                 valueName: "id"))
+    var connectionID: UInt64?
+
+    @Option(name: .customLong("conn"), help: ArgumentHelp(
+        "Show only connections with this endpoint: HOST:PORT, [IPv6]:PORT or HOST.", valueName: "endpoint"))
+    var connectionEndpoint: String?
 
     /// Headers only by default: in immediate mode libpcap sizes every ring
     /// slot for the snaplen (up to 64 KiB on interfaces with offloads), and
@@ -86,10 +114,22 @@ struct Handshake: ParsableCommand {
         if let bufferSize, bufferSize < 1 { throw ValidationError("--buffer-size needs a positive number of KiB") }
         if !(msl > 0) { throw ValidationError("--msl needs a positive number of seconds") }
         if maxConnections < 1 { throw ValidationError("--max-connections needs a positive count") }
+        if let connectionEndpoint, ConnectionSelection<JSONLines>.Criterion(endpoint: connectionEndpoint) == nil {
+            throw ValidationError("--conn needs HOST:PORT, [IPv6]:PORT or HOST, not '\(connectionEndpoint)'")
+        }
+        if connectionID != nil, connectionEndpoint != nil {
+            throw ValidationError("give --connection or --conn, not both")
+        }
+        if format == .segments, summary || connectionID != nil || connectionEndpoint != nil {
+            throw ValidationError("--format segments does not track connections: use a BPF filter instead")
+        }
     }
 
     func run() throws {
+        // A closed pipe (`| head`) is noticed as a failed write, not a signal.
+        signal(SIGPIPE, SIG_IGN)
         do {
+            if listInterfaces { return try listAllInterfaces() }
             try execute()
         } catch let failure as CommandFailure {
             Diagnostics.say(failure.description)
@@ -97,15 +137,61 @@ struct Handshake: ParsableCommand {
         }
     }
 
-    private func execute() throws {
-        if listInterfaces {
-            return try listAllInterfaces()
+    private func execute() throws(CommandFailure) {
+        let output = LineOutput(fd: STDOUT_FILENO, flushesEachLine: interface != nil)
+        let colors = color == .always || (color == .auto && isatty(STDOUT_FILENO) == 1)
+        switch format {
+        case .segments: return try listSegments(output: output)
+        case .transitions: try analyze(TransitionLines(colors: colors), output: output)
+        case .table: try analyze(ConnectionTable(), output: output)
+        case .json: try analyze(JSONLines(), output: output)
+        case .zeek: try analyze(ZeekConnLog(), output: output)
+        case .ladder: try analyze(LadderDiagram(), output: output)
+        case .steps: try analyze(StepTable(language: lang), output: output)
+        case .mermaid: try analyze(MermaidDiagram(), output: output)
+        case .summary: try analyze(Summary(), output: output)
         }
-        let output = LineOutput(fd: 1, flushesEachLine: interface != nil)
-        var analysis = Analysis(format: format, output: output, configuration: trackerConfiguration)
+    }
+
+    private func analyze(_ renderer: some ConnectionRenderer, output: LineOutput) throws(CommandFailure) {
+        if summary, format != .summary {
+            try track(RendererPair(selected(renderer), Summary()), output: output)
+        } else {
+            try track(selected(renderer), output: output)
+        }
+    }
+
+    private func selected<R: ConnectionRenderer>(_ renderer: R) -> ConnectionSelection<R> {
+        let criterion = connectionID.map { ConnectionSelection<R>.Criterion.id($0) }
+            ?? connectionEndpoint.flatMap { ConnectionSelection<R>.Criterion(endpoint: $0) }
+        return ConnectionSelection(renderer, criterion: criterion)
+    }
+
+    private func track(_ renderer: some ConnectionRenderer, output: LineOutput) throws(CommandFailure) {
+        var analysis = Analysis(renderer: renderer, output: output, configuration: trackerConfiguration)
+        var progress = Progress()
         // What was read before a failure is still reported: finish on every exit.
-        defer { analysis.finish() }
-        try packetSource().run { analysis.consume($0) }
+        defer {
+            progress.clear()
+            analysis.finish()
+        }
+        try packetSource().run({ packet, position in
+            analysis.consume(packet)
+            progress.tick(bytesRead: position.bytesRead, totalBytes: position.totalBytes,
+                          openConnections: analysis.openConnections)
+            return !output.isClosed
+        }, idle: {
+            analysis.advance(to: Self.wallClock())
+        })
+    }
+
+    private func listSegments(output: LineOutput) throws(CommandFailure) {
+        var listing = SegmentListing(output: output)
+        defer { listing.finish() }
+        try packetSource().run({ packet, _ in
+            listing.consume(packet)
+            return !output.isClosed
+        }, idle: {})
     }
 
     private var trackerConfiguration: TrackerConfiguration {
@@ -147,12 +233,23 @@ struct Handshake: ParsableCommand {
             throw CommandFailure(error)
         }
     }
+
+    /// Live capture stamps packets with the wall clock, so it is capture time too.
+    private static func wallClock() -> Timestamp {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Timestamp(seconds: Int64(time.tv_sec), nanoseconds: Int64(time.tv_nsec))
+    }
 }
 
 /// What `--format` can print.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    /// One line per TCP segment, like `tcpdump -nn -tt -S`.
-    case segments
-    /// One JSON object per connection (NDJSON), in the order connections finish.
-    case json
+    case transitions, table, json, zeek, ladder, steps, mermaid, summary, segments
 }
+
+/// `--color`.
+enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
+    case auto, always, never
+}
+
+extension StepTable.Language: ExpressibleByArgument {}

@@ -46,7 +46,15 @@ final class LineOutput {
 /// One-line messages on stderr, prefixed like other Unix tools.
 enum Diagnostics {
     static func say(_ message: String) {
-        let line = "handshake: \(message)\n"
-        _ = line.utf8CString.withUnsafeBufferPointer { write(STDERR_FILENO, $0.baseAddress, $0.count - 1) }
+        put("handshake: \(message)\n")
+    }
+
+    /// Rewrites the current stderr line (progress), erasing what was there.
+    static func overwrite(_ text: String) {
+        put("\r\u{1B}[K" + text)
+    }
+
+    private static func put(_ text: String) {
+        _ = text.utf8CString.withUnsafeBufferPointer { write(STDERR_FILENO, $0.baseAddress, $0.count - 1) }
     }
 }

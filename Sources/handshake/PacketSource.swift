@@ -17,11 +17,18 @@ struct PacketSource {
     var limit: Int?
     var dumpPath: String?
 
-    /// Runs the capture; `body` sees every packet that passes the filter.
-    /// Returns normally at the end of input, after `-c` packets, or on
-    /// Ctrl-C; throws what stopped it otherwise, after `body` has seen every
-    /// packet read before the failure.
-    func run(_ body: (CapturedPacket) -> Void) throws(CommandFailure) {
+    /// Where reading stands, for progress reports.
+    struct Position {
+        var bytesRead: Int64
+        var totalBytes: Int64?
+    }
+
+    /// Runs the capture; `body` sees every packet that passes the filter and
+    /// returns false to stop early (the output was closed). `idle` runs when a
+    /// live capture has been quiet for a moment. Returns normally at the end
+    /// of input, after `-c` packets, or on Ctrl-C; throws what stopped it
+    /// otherwise, after `body` has seen every packet read before the failure.
+    func run(_ body: (CapturedPacket, Position) -> Bool, idle: () -> Void) throws(CommandFailure) {
         var delivery = Delivery(limit: limit, dumpPath: dumpPath)
         do {
             switch input {
@@ -30,7 +37,7 @@ struct PacketSource {
                     try readFile(path, into: &delivery, body)
                 }
             case .live(let interface, let options):
-                try capture(on: interface, options: options, into: &delivery, body)
+                try capture(on: interface, options: options, into: &delivery, body, idle: idle)
             }
             try delivery.finish()
         } catch {
@@ -40,8 +47,9 @@ struct PacketSource {
     }
 
     private func readFile(_ path: String, into delivery: inout Delivery,
-                          _ body: (CapturedPacket) -> Void) throws(CaptureError) {
+                          _ body: (CapturedPacket, Position) -> Bool) throws(CaptureError) {
         let file = try CaptureFile(path: path)
+        let size = file.size
         let packetFilter = try filter.map { expression throws(CaptureError) in
             try PacketFilter(expression: expression, linkType: file.declaredLinkType ?? 1)
         }
@@ -49,28 +57,29 @@ struct PacketSource {
         while !delivery.isDone, let packet = try file.nextPacket() {
             if let packetFilter, try !packetFilter.matches(packet) { continue }
             try Self.requireSupported(packet.linkType, path: path)
-            try delivery.deliver(packet, body)
+            try delivery.deliver(packet) { body($0, Position(bytesRead: file.bytesRead, totalBytes: size)) }
         }
     }
 
     private func capture(on interface: String, options: LiveCapture.Options, into delivery: inout Delivery,
-                         _ body: (CapturedPacket) -> Void) throws(CaptureError) {
-        let live = try LiveCapture(interface: interface, options: options)
-        for warning in live.warnings { Diagnostics.say("warning: \(warning)") }
-        try Self.requireSupported(live.linkType, path: interface)
-        if let filter { try live.setFilter(filter) }
+                         _ body: (CapturedPacket, Position) -> Bool, idle: () -> Void) throws(CaptureError) {
+        let capture = try LiveCapture(interface: interface, options: options)
+        for warning in capture.warnings { Diagnostics.say("warning: \(warning)") }
+        try Self.requireSupported(capture.linkType, path: interface)
+        if let filter { try capture.setFilter(filter) }
         delivery.flushesEachPacket = true
-        let handle = UncheckedSendable(live)
+        let handle = UncheckedSendable(capture)
         let stop = StopSignal { handle.value.breakLoop() }
-        Diagnostics.say("listening on \(interface), link-type \(DataLink.name(of: live.linkType)), "
+        Diagnostics.say("listening on \(interface), link-type \(DataLink.name(of: capture.linkType)), "
                         + "snapshot length \(options.snapLength) bytes")
+        let live = { (packet: CapturedPacket) in body(packet, Position(bytesRead: 0, totalBytes: nil)) }
         while !delivery.isDone, !stop.isRaised {
-            if let packet = try live.nextPacket() { try delivery.deliver(packet, body) }
+            if let packet = try capture.nextPacket() { try delivery.deliver(packet, live) } else { idle() }
         }
         // The kernel may still hold packets captured before the stop: read them.
-        live.stopBlocking()
-        while !delivery.isDone, let packet = try live.nextPacket() { try delivery.deliver(packet, body) }
-        if let stats = live.statistics() {
+        capture.stopBlocking()
+        while !delivery.isDone, let packet = try capture.nextPacket() { try delivery.deliver(packet, live) }
+        if let stats = capture.statistics() {
             Diagnostics.say("\(delivery.delivered) packets captured")
             Diagnostics.say("\(stats.received) packets received by filter")
             Diagnostics.say("\(stats.droppedByKernel) packets dropped by kernel")
@@ -98,16 +107,19 @@ private struct Delivery {
         self.dumpPath = dumpPath
     }
 
-    var isDone: Bool { limit.map { delivered >= $0 } ?? false }
+    /// Set when the consumer asked to stop (its output was closed).
+    var stopped = false
 
-    mutating func deliver(_ packet: CapturedPacket, _ body: (CapturedPacket) -> Void) throws(CaptureError) {
+    var isDone: Bool { stopped || limit.map { delivered >= $0 } ?? false }
+
+    mutating func deliver(_ packet: CapturedPacket, _ body: (CapturedPacket) -> Bool) throws(CaptureError) {
         delivered += 1
         if let dumpPath {
             if dumper == nil { dumper = try PacketDumper(path: dumpPath, linkType: packet.linkType) }
             try dumper?.write(packet)
             if flushesEachPacket { try dumper?.flush() }
         }
-        body(packet)
+        if !body(packet) { stopped = true }
     }
 
     func finish() throws(CaptureError) {

@@ -68,16 +68,22 @@ struct KernelAgreementTests {
 
     /// Capture → Wire → Tracker, as the command does it.
     static func track(_ path: String) throws -> [ConnectionRecord] {
-        let file = try CaptureFile(path: path)
         var tracker = ConnectionTracker()
         var sink = CollectingSink()
-        while let packet = try file.nextPacket() {
-            let segment = try SegmentDecoder.decode(
-                packet.bytes, linkType: LinkType(rawValue: packet.linkType),
-                timestamp: Timestamp(seconds: packet.seconds, nanoseconds: packet.nanoseconds))
-            tracker.process(segment, into: &sink)
-        }
+        for segment in try segments(path) { tracker.process(segment, into: &sink) }
         tracker.finish(into: &sink)
         return sink.records
+    }
+
+    /// Capture → Wire: every TCP segment of a fixture.
+    static func segments(_ path: String) throws -> [TCPSegment] {
+        let file = try CaptureFile(path: path)
+        var segments: [TCPSegment] = []
+        while let packet = try file.nextPacket() {
+            segments.append(try SegmentDecoder.decode(
+                packet.bytes, linkType: LinkType(rawValue: packet.linkType),
+                timestamp: Timestamp(seconds: packet.seconds, nanoseconds: packet.nanoseconds)))
+        }
+        return segments
     }
 }

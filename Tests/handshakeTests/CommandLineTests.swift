@@ -58,7 +58,7 @@ struct CommandLineTests {
     }
 
     @Test func filterAndCount() throws {
-        let outcome = try Self.handshake(["-r", "ipv4-loopback.pcap", "-c", "1", "tcp[13]", "&", "1", "!=", "0"])
+        let outcome = try Self.handshake(["-r", "ipv4-loopback.pcap", "--format", "segments", "-c", "1", "tcp[13]", "&", "1", "!=", "0"])
         #expect(outcome.status == 0)
         #expect(outcome.stdout.split(separator: "\n").count == 1)
         #expect(outcome.stdout.contains("Flags [F.]"))
@@ -66,21 +66,21 @@ struct CommandLineTests {
 
     @Test func standardInput() throws {
         let file = try FileHandle(forReadingFrom: Self.fixtures.appendingPathComponent("ipv6-loopback.pcap"))
-        let outcome = try Self.handshake(["-r", "-"], stdin: file)
+        let outcome = try Self.handshake(["-r", "-", "--format", "segments"], stdin: file)
         #expect(outcome.status == 0)
         #expect(outcome.stdout.split(separator: "\n").count == 11)
     }
 
     @Test func severalFilesInOrder() throws {
-        let outcome = try Self.handshake(["-r", "ipv4-loopback.pcap", "-r", "ipv6-loopback.pcap"])
+        let outcome = try Self.handshake(["-r", "ipv4-loopback.pcap", "-r", "ipv6-loopback.pcap", "--format", "segments"])
         #expect(outcome.stdout.split(separator: "\n").count == 22)
     }
 
     @Test func writeCopiesThePackets() throws {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("w-\(UUID().uuidString).pcap").path
         _ = try Self.handshake(["-r", "veth-ethernet.pcap", "-w", output])
-        let reread = try Self.handshake(["-r", output])
-        let original = try Self.handshake(["-r", "veth-ethernet.pcap"])
+        let reread = try Self.handshake(["-r", output, "--format", "segments"])
+        let original = try Self.handshake(["-r", "veth-ethernet.pcap", "--format", "segments"])
         #expect(reread.stdout == original.stdout)
         #expect(reread.stdout.split(separator: "\n").count == 11)
     }
@@ -101,7 +101,7 @@ struct CommandLineTests {
     @Test func truncatedFilePrintsWhatWasReadThenFails() throws {
         let original = try Data(contentsOf: Self.fixtures.appendingPathComponent("ipv4-loopback.pcap"))
         let path = try Self.temporary(original.prefix(original.count - 10))
-        let outcome = try Self.handshake(["-r", path])
+        let outcome = try Self.handshake(["-r", path, "--format", "segments"])
         #expect(outcome.status == 5)
         #expect(outcome.stdout.split(separator: "\n").count == 10)
         #expect(outcome.stderr == "handshake: \(path) is truncated: it ends inside a record at byte 881, after 10 packets\n")
@@ -160,5 +160,58 @@ extension CommandLineTests {
         let expected = try String(contentsOf: Self.fixtures.appendingPathComponent("golden/ipv4-loopback.json"),
                                   encoding: .utf8)
         #expect(outcome.stdout == expected)
+    }
+}
+
+extension CommandLineTests {
+    @Test func closedPipeEndsQuietly() throws {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let process = Process()
+        process.executableURL = bundle.appendingPathComponent("handshake")
+        process.arguments = ["-r", "busy.pcap", "--format", "transitions"]
+        process.currentDirectoryURL = Self.fixtures
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        _ = out.fileHandleForReading.readData(ofLength: 100) // like `| head -c 100`
+        try out.fileHandleForReading.close()
+        let errors = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 0)
+        #expect(errors.isEmpty)
+    }
+
+    @Test func followOneConnection() throws {
+        let byID = try Self.handshake(["-r", "port-reuse.pcap", "--format", "table", "--connection", "2"])
+        #expect(byID.stdout.split(separator: "\n").count == 2)
+        #expect(byID.stdout.contains("\n2    "))
+        let byEndpoint = try Self.handshake(["-r", "busy.pcap", "--format", "json", "--conn", "10.99.0.2:8006"])
+        #expect(byEndpoint.stdout.split(separator: "\n").count == 100)
+        let none = try Self.handshake(["-r", "busy.pcap", "--format", "json", "--conn", "[2001:db8::1]:80"])
+        #expect(none.stdout.isEmpty)
+    }
+
+    @Test func summaryAfterAnotherFormat() throws {
+        let outcome = try Self.handshake(["-r", "refused.pcap", "--format", "table", "--summary"])
+        let lines = outcome.stdout.split(separator: "\n")
+        #expect(lines.count == 11)
+        #expect(lines[2] == "connections          1")
+        #expect(lines.contains("failed handshakes    10.99.0.2.9 refused 1"))
+    }
+
+    @Test(arguments: [
+        (["-r", "x.pcap", "--conn", "nonsense"], "Error: --conn needs HOST:PORT, [IPv6]:PORT or HOST, not 'nonsense'"),
+        (["-r", "x.pcap", "--conn", "10.0.0.1", "--connection", "3"], "Error: give --connection or --conn, not both"),
+        (["-r", "x.pcap", "--format", "segments", "--summary"],
+         "Error: --format segments does not track connections: use a BPF filter instead"),
+        (["-r", "x.pcap", "--msl", "0"], "Error: --msl needs a positive number of seconds"),
+        (["-r", "x.pcap", "--idle-timeout", "forever"], "Error: The value 'forever' is invalid for '--idle-timeout <timeouts>'"),
+    ])
+    func usageErrors(arguments: [String], message: String) throws {
+        let outcome = try Self.handshake(arguments)
+        #expect(outcome.status == 64)
+        #expect(outcome.stderr.hasPrefix(message + "\n"), "\(outcome.stderr)")
     }
 }

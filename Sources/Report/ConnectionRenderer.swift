@@ -1,0 +1,64 @@
+import Tracker
+
+/// Where renderers write: whole lines, in order.
+public protocol LineSink {
+    mutating func write(_ line: String)
+}
+
+/// Collects lines in memory, for tests and golden files.
+public struct LineBuffer: LineSink {
+    public var lines: [String] = []
+    public init() {}
+    public mutating func write(_ line: String) { lines.append(line) }
+    public var text: String { lines.map { $0 + "\n" }.joined() }
+}
+
+/// One output format: turns the tracker's events into lines.
+public protocol ConnectionRenderer {
+    /// Lines before any event (column headers, log headers).
+    mutating func begin(to output: inout some LineSink)
+    mutating func render(_ event: ConnectionEvent, to output: inout some LineSink)
+    /// Lines after the last event (totals, footers).
+    mutating func end(to output: inout some LineSink)
+}
+
+extension ConnectionRenderer {
+    public mutating func begin(to output: inout some LineSink) {}
+    public mutating func end(to output: inout some LineSink) {}
+}
+
+/// Two renderers, one after the other: a format followed by `--summary`.
+public struct RendererPair<First: ConnectionRenderer, Second: ConnectionRenderer>: ConnectionRenderer {
+    public var first: First
+    public var second: Second
+
+    public init(_ first: First, _ second: Second) {
+        self.first = first
+        self.second = second
+    }
+
+    public mutating func begin(to output: inout some LineSink) {
+        first.begin(to: &output)
+        second.begin(to: &output)
+    }
+
+    public mutating func render(_ event: ConnectionEvent, to output: inout some LineSink) {
+        first.render(event, to: &output)
+        second.render(event, to: &output)
+    }
+
+    public mutating func end(to output: inout some LineSink) {
+        first.end(to: &output)
+        second.end(to: &output)
+    }
+}
+
+/// Renders every event of a run into a string: for tests and golden files.
+public func renderAll(_ events: [ConnectionEvent], with renderer: some ConnectionRenderer) -> String {
+    var renderer = renderer
+    var buffer = LineBuffer()
+    renderer.begin(to: &buffer)
+    for event in events { renderer.render(event, to: &buffer) }
+    renderer.end(to: &buffer)
+    return buffer.text
+}

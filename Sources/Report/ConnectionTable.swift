@@ -1,0 +1,43 @@
+import Tracker
+import Wire
+
+/// One row per connection, written as each finishes, in fixed columns
+/// (like `ss`; a long IPv6 address pushes the rest of its row right).
+public struct ConnectionTable: ConnectionRenderer {
+    static let columns: [(String, Int)] = [
+        ("ID", 5), ("CLIENT", 22), ("SERVER", 22), ("HANDSHAKE", 13), ("CLOSE", 13), ("CLIENT STATE", 13),
+        ("SERVER STATE", 13), ("RTT ms", 9), ("DURATION s", 11), ("PACKETS", 10), ("BYTES", 0),
+    ]
+
+    public init() {}
+
+    public mutating func begin(to output: inout some LineSink) {
+        output.write(Self.row(Self.columns.map(\.0)))
+    }
+
+    public mutating func render(_ event: ConnectionEvent, to output: inout some LineSink) {
+        guard case .finished(let record) = event else { return }
+        let rtt = record.synToSynAck.map { milliseconds($0) } ?? "-"
+        let duration = JSONText.seconds(nanoseconds: record.lastSeen - record.firstSeen)
+        output.write(Self.row([
+            String(record.id), record.client.description, record.server.description, record.handshake.rawValue,
+            record.close.rawValue, record.clientState?.rawValue ?? "-", record.serverState?.rawValue ?? "-", rtt,
+            duration, "\(record.clientPackets)/\(record.serverPackets)", "\(record.clientBytes)/\(record.serverBytes)",
+        ]))
+    }
+
+    static func row(_ cells: [String]) -> String {
+        var line = ""
+        for (cell, (_, width)) in zip(cells, columns) {
+            line += width == 0 ? cell : cell.padding(width - 1) + " "
+        }
+        return line
+    }
+}
+
+/// Nanoseconds as milliseconds with three decimals.
+func milliseconds(_ nanoseconds: Int64) -> String {
+    let micros = (nanoseconds + 500) / 1000
+    let fraction = String(micros % 1000)
+    return "\(micros / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
+}

@@ -1,0 +1,112 @@
+import Tracker
+import Wire
+
+/// `--format steps`: each connection as the study note's step table
+/// (`단계 | 클라이언트 상태 | 서버 상태 | 설명`), describing what actually
+/// happened on the wire: one row per segment that changed a state, runs of
+/// data segments folded into one row, and TIME_WAIT's end as the last row.
+public struct StepTable: ConnectionRenderer {
+    public enum Language: String, Sendable, CaseIterable {
+        case en, ko
+    }
+
+    public var language: Language
+    private var histories = ConnectionHistories()
+
+    public init(language: Language) {
+        self.language = language
+    }
+
+    public mutating func render(_ event: ConnectionEvent, to output: inout some LineSink) {
+        guard let (record, history) = histories.record(event) else { return }
+        for line in table(record, history) { output.write(line) }
+        output.write("")
+    }
+
+    func table(_ record: ConnectionRecord, _ history: ConnectionHistories.History) -> [String] {
+        let words = Words(language)
+        var lines = ["### \(words.connection) \(record.id): \(record.client) → \(record.server)", ""]
+        lines.append("| \(words.step) | \(words.clientState) | \(words.serverState) | \(words.description) |")
+        lines.append("|------|----------------|-----------|------|")
+        // The server's implicit LISTEN is shown only when it later answered.
+        let serverAnswered = !record.serverTransitions.isEmpty
+        var client = history.initial.last { $0.role == .client }.map { LadderDiagram.mark($0.transition) }
+            ?? (record.initiatorKnown ? TCPState.closed.rawValue : "-")
+        var server = history.initial.last { $0.role == .server }.map { LadderDiagram.mark($0.transition) }
+            ?? (serverAnswered ? TCPState.listen.rawValue : "-")
+        var number = 0
+        var folded = 0
+        var sequence = RelativeSequence()
+        func row(_ label: String, _ text: String) {
+            lines.append("| \(label) | `\(client)` | `\(server)` | \(text) |")
+        }
+        func flushData() {
+            guard folded > 0 else { return }
+            number += 1
+            row(words.stepLabel(number), words.data(folded))
+            folded = 0
+        }
+        for step in history.steps {
+            let fromClient = step.sender == .client
+            let numbers = sequence.describe(step.segment, fromClient: fromClient)
+            guard !step.transitions.isEmpty else {
+                folded += 1
+                continue
+            }
+            flushData()
+            for change in step.transitions {
+                if change.role == .client { client = LadderDiagram.mark(change.transition) }
+                else { server = LadderDiagram.mark(change.transition) }
+            }
+            number += 1
+            row(words.stepLabel(number), words.sends(fromClient, FlagWords.words(step.segment.flags), numbers))
+        }
+        flushData()
+        if history.omitted > 0 { lines.append("| … | | | \(words.omitted(history.omitted)) |") }
+        for change in history.closing {
+            if change.role == .client { client = LadderDiagram.mark(change.transition) }
+            else { server = LadderDiagram.mark(change.transition) }
+            row(change.transition.state == .closed && change.from == .timeWait ? words.done : "…",
+                words.closing(change))
+        }
+        return lines
+    }
+
+    /// The table's words in English or in the study note's Korean.
+    struct Words {
+        let language: Language
+        init(_ language: Language) { self.language = language }
+
+        var korean: Bool { language == .ko }
+        var connection: String { korean ? "연결" : "Connection" }
+        var step: String { korean ? "단계" : "Step" }
+        var clientState: String { korean ? "클라이언트 상태" : "Client state" }
+        var serverState: String { korean ? "서버 상태" : "Server state" }
+        var description: String { korean ? "설명" : "Description" }
+        var done: String { korean ? "**완료**" : "**Done**" }
+
+        func stepLabel(_ number: Int) -> String { korean ? "**\(number)단계**" : "**Step \(number)**" }
+
+        func sends(_ fromClient: Bool, _ flags: String, _ numbers: String) -> String {
+            if korean { return "\(fromClient ? "클라이언트" : "서버")가 \(flags) 전송 (\(numbers))" }
+            return "\(fromClient ? "Client" : "Server") sends \(flags) (\(numbers))"
+        }
+
+        func data(_ count: Int) -> String {
+            korean ? "데이터와 ACK 교환 (세그먼트 \(count)개)" : "Data and ACKs (\(count) segments)"
+        }
+
+        func omitted(_ count: Int) -> String {
+            korean ? "세그먼트 \(count)개 생략" : "\(count) more segments not shown"
+        }
+
+        func closing(_ change: TransitionEvent) -> String {
+            let who = change.role == .client ? (korean ? "클라이언트" : "Client") : (korean ? "서버" : "Server")
+            if change.from == .timeWait, change.transition.state == .closed {
+                if change.cause != nil { return korean ? "새 SYN이 포트 재사용: \(who) TIME_WAIT 종료" : "A new SYN reuses the ports: \(who.lowercased()) leaves TIME_WAIT" }
+                return korean ? "2MSL 경과: \(who) TIME_WAIT 종료, 연결 완전 종료" : "2×MSL later: \(who.lowercased()) leaves TIME_WAIT, the connection is fully closed"
+            }
+            return korean ? "캡처 종료 시 전달된 것으로 간주 (추정)" : "Taken as delivered at the end of the capture (inferred)"
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import Tracker
+import Wire
+
+/// `--format zeek`: a conn.log as Zeek's ASCII writer lays it out, so
+/// zeek-cut and whatever ingests conn.log read it. Fields and types follow
+/// `Conn::Info` in Zeek's base/protocols/conn/main.zeek. What handshake
+/// cannot know is unset (`-`): service, local_orig, local_resp,
+/// tunnel_parents. Duration and byte counts are unset when the duration is
+/// zero, as Zeek does. `#open` and `#close` carry capture time (Zeek writes
+/// the wall clock), so the same capture gives the same log.
+public struct ZeekConnLog: ConnectionRenderer {
+    static let fields = ["ts", "uid", "id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p", "proto", "service",
+                         "duration", "orig_bytes", "resp_bytes", "conn_state", "local_orig", "local_resp",
+                         "missed_bytes", "history", "orig_pkts", "orig_ip_bytes", "resp_pkts", "resp_ip_bytes",
+                         "tunnel_parents", "ip_proto"]
+    static let types = ["time", "string", "addr", "port", "addr", "port", "enum", "string", "interval", "count",
+                        "count", "string", "bool", "bool", "count", "string", "count", "count", "count", "count",
+                        "set[string]", "count"]
+
+    private var headerWritten = false
+    private var lastTime: Timestamp?
+
+    public init() {}
+
+    public mutating func render(_ event: ConnectionEvent, to output: inout some LineSink) {
+        guard case .finished(let record) = event else { return }
+        if !headerWritten {
+            headerWritten = true
+            output.write("#separator \\x09")
+            output.write("#set_separator\t,")
+            output.write("#empty_field\t(empty)")
+            output.write("#unset_field\t-")
+            output.write("#path\tconn")
+            output.write("#open\t" + Self.logTime(record.firstSeen))
+            output.write("#fields\t" + Self.fields.joined(separator: "\t"))
+            output.write("#types\t" + Self.types.joined(separator: "\t"))
+        }
+        lastTime = max(lastTime ?? record.lastSeen, record.lastSeen)
+        output.write(Self.row(record).joined(separator: "\t"))
+    }
+
+    public mutating func end(to output: inout some LineSink) {
+        if let lastTime { output.write("#close\t" + Self.logTime(lastTime)) }
+    }
+
+    static func row(_ record: ConnectionRecord) -> [String] {
+        let duration = record.lastSeen - record.firstSeen
+        let measured = duration > 0
+        return [
+            record.firstSeen.formatted(fractionDigits: 6), uid(record),
+            record.client.address.description, String(record.client.port),
+            record.server.address.description, String(record.server.port),
+            "tcp", "-",
+            measured ? Timestamp(nanosecondsSinceEpoch: duration).formatted(fractionDigits: 6) : "-",
+            measured ? String(record.clientBytes) : "-", measured ? String(record.serverBytes) : "-",
+            record.zeekConnState, "-", "-", "0", record.zeekHistory.isEmpty ? "-" : record.zeekHistory,
+            String(record.clientPackets), String(record.clientIPBytes),
+            String(record.serverPackets), String(record.serverIPBytes),
+            "-", "6",
+        ]
+    }
+
+    /// Zeek's uid shape, `C` and 17 base-62 characters, derived from the
+    /// connection's id and first time so the same capture gives the same uids.
+    static func uid(_ record: ConnectionRecord) -> String {
+        let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+        var state = record.id &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(bitPattern: record.firstSeen.nanosecondsSinceEpoch)
+        var text = "C"
+        for round in 0..<17 {
+            if round % 8 == 0 { state = mix(state &+ UInt64(round)) }
+            text.append(alphabet[Int(state % 62)])
+            state /= 62
+        }
+        return text
+    }
+
+    /// SplitMix64's finaliser.
+    static func mix(_ value: UInt64) -> UInt64 {
+        var z = value &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// `YYYY-MM-DD-HH-MM-SS` in UTC, the ASCII writer's #open/#close format.
+    static func logTime(_ time: Timestamp) -> String {
+        let (year, month, day, seconds) = civil(time.seconds)
+        let parts = [year, month, day, seconds / 3600, seconds % 3600 / 60, seconds % 60]
+        return parts.enumerated().map { index, value in
+            index == 0 ? String(value) : (value < 10 ? "0" : "") + String(value)
+        }.joined(separator: "-")
+    }
+
+    /// Days since 1970 to a Gregorian date (Howard Hinnant's civil_from_days).
+    static func civil(_ unixSeconds: Int64) -> (Int64, Int64, Int64, Int64) {
+        let days = unixSeconds >= 0 ? unixSeconds / 86_400 : (unixSeconds - 86_399) / 86_400
+        let secondOfDay = unixSeconds - days * 86_400
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day, secondOfDay)
+    }
+}
