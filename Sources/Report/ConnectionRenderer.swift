@@ -15,6 +15,9 @@ public struct LineBuffer: LineSink {
 
 /// One output format: turns the tracker's events into lines.
 public protocol ConnectionRenderer {
+    /// Whether it draws every segment (`.segment` events), not only state changes.
+    var needsSegments: Bool { get }
+
     /// Lines before any event (column headers, log headers).
     mutating func begin(to output: inout some LineSink)
     mutating func render(_ event: ConnectionEvent, to output: inout some LineSink)
@@ -23,6 +26,7 @@ public protocol ConnectionRenderer {
 }
 
 extension ConnectionRenderer {
+    public var needsSegments: Bool { false }
     public mutating func begin(to output: inout some LineSink) {}
     public mutating func end(to output: inout some LineSink) {}
 }
@@ -36,6 +40,8 @@ public struct RendererPair<First: ConnectionRenderer, Second: ConnectionRenderer
         self.first = first
         self.second = second
     }
+
+    public var needsSegments: Bool { first.needsSegments || second.needsSegments }
 
     public mutating func begin(to output: inout some LineSink) {
         first.begin(to: &output)

@@ -48,6 +48,7 @@ public struct ConnectionSelection<Inner: ConnectionRenderer>: ConnectionRenderer
         self.criterion = criterion
     }
 
+    public var needsSegments: Bool { inner.needsSegments }
     public mutating func begin(to output: inout some LineSink) { inner.begin(to: &output) }
     public mutating func end(to output: inout some LineSink) { inner.end(to: &output) }
 

@@ -7,6 +7,7 @@ struct DurationHistogram {
     private var counts: [Int] = []
     private(set) var count = 0
     private(set) var maximum: Int64 = 0
+    private(set) var minimum: Int64 = .max
 
     mutating func record(_ nanoseconds: Int64) {
         if counts.isEmpty { counts = Array(repeating: 0, count: 256 + 56 * Self.subBuckets) }
@@ -14,6 +15,7 @@ struct DurationHistogram {
         counts[Self.index(value)] += 1
         count += 1
         maximum = max(maximum, value)
+        minimum = min(minimum, value)
     }
 
     /// The smallest recorded value at or above `fraction` of them (nearest rank).
@@ -23,7 +25,7 @@ struct DurationHistogram {
         var seen = 0
         for (index, bucket) in counts.enumerated() where bucket > 0 {
             seen += bucket
-            if seen >= rank { return min(Self.midpoint(index), maximum) }
+            if seen >= rank { return min(max(Self.midpoint(index), minimum), maximum) }
         }
         return maximum
     }

@@ -5,6 +5,7 @@ import Wire
 /// fenced block, ready to paste into Markdown.
 public struct MermaidDiagram: ConnectionRenderer {
     private var histories = ConnectionHistories()
+    public var needsSegments: Bool { true }
 
     public init() {}
 

@@ -12,6 +12,7 @@ public struct StepTable: ConnectionRenderer {
 
     public var language: Language
     private var histories = ConnectionHistories()
+    public var needsSegments: Bool { true }
 
     public init(language: Language) {
         self.language = language

@@ -2,6 +2,8 @@ import Wire
 
 extension Role {
     var peer: Role { self == .client ? .server : .client }
+    /// Where the role's endpoint sits in `Connection.endpoints`.
+    var index: Int { self == .client ? 0 : 1 }
 }
 
 /// One connection being tracked: both endpoints' state machines, driven by
@@ -21,8 +23,12 @@ struct Connection {
     let initiatorKnown: Bool
     let firstSeen: Timestamp
     var lastSeen: Timestamp
-    var client: EndpointTracking
-    var server: EndpointTracking
+    /// The client's and the server's halves, indexed by `Role.index`: an
+    /// inline array is read and changed in place, where a role-switching
+    /// accessor copied or allocated on every access.
+    var endpoints: InlineArray<2, EndpointTracking>
+    var client: EndpointTracking { endpoints[0] }
+    var server: EndpointTracking { endpoints[1] }
     var zeek: ZeekConnection
     var anomalies: [Anomaly] = []
     var synRetransmissions = 0
@@ -37,10 +43,13 @@ struct Connection {
     var handshakeACKTime: Timestamp?
     /// Set once the record has been reported; the entry lingers briefly to absorb stray segments.
     var reportedAt: Timestamp?
+    /// Whether every segment is reported as an event (the diagrams need them).
+    let reportsSegments: Bool
 
     /// Starts tracking at `segment`, the first one seen on its address/port pair.
-    init(id: UInt64, first segment: TCPSegment) {
+    init(id: UInt64, first segment: TCPSegment, reportsSegments: Bool = false) {
         self.id = id
+        self.reportsSegments = reportsSegments
         let time = segment.timestamp
         firstSeen = time
         lastSeen = time
@@ -50,20 +59,19 @@ struct Connection {
             clientEndpoint = segment.source
             serverEndpoint = segment.destination
             initiatorKnown = true
-            client = EndpointTracking(state: .closed, since: time)
-            server = EndpointTracking(state: .listen, since: time)
+            endpoints = [EndpointTracking(state: .closed, since: time), EndpointTracking(state: .listen, since: time)]
         } else if flags.contains(.syn) {
             // A capture that starts with the SYN-ACK: its receiver is the client,
             // whose SYN_SENT is implied by the ACK field.
             clientEndpoint = segment.destination
             serverEndpoint = segment.source
             initiatorKnown = true
-            client = EndpointTracking(state: .synSent, since: time)
+            var client = EndpointTracking(state: .synSent, since: time)
             client.transitions.append(StateTransition(time: time, state: .synSent, inferred: true))
             client.initialSequence = segment.acknowledgment + UInt32.max
             client.firstDataSequence = segment.acknowledgment
             client.nextSequence = segment.acknowledgment
-            server = EndpointTracking(state: .listen, since: time)
+            endpoints = [client, EndpointTracking(state: .listen, since: time)]
         } else {
             // Picked up mid-stream: the well-known (lower) port is the server's.
             let sourceIsServer = segment.source.port < segment.destination.port
@@ -71,28 +79,38 @@ struct Connection {
             clientEndpoint = sourceIsServer ? segment.destination : segment.source
             serverEndpoint = sourceIsServer ? segment.source : segment.destination
             initiatorKnown = false
-            let assumed = StateTransition(time: time, state: .established, inferred: true, assumed: true)
-            client = EndpointTracking(state: .established, since: time)
-            server = EndpointTracking(state: .established, since: time)
-            client.transitions.append(assumed)
-            server.transitions.append(assumed)
+            var endpoint = EndpointTracking(state: .established, since: time)
+            endpoint.transitions.append(StateTransition(time: time, state: .established, inferred: true, assumed: true))
+            endpoints = [endpoint, endpoint]
         }
         zeek = ZeekConnection(flipped: segment.source != clientEndpoint)
-    }
-
-    subscript(role: Role) -> EndpointTracking {
-        get { role == .client ? client : server }
-        _modify {
-            if role == .client { yield &client } else { yield &server }
-        }
     }
 
     func role(ofSender segment: TCPSegment) -> Role {
         segment.source == clientEndpoint ? .client : .server
     }
 
+    /// A SYN with an ISN other than its sender's on this pair starts a new
+    /// connection. One with ACK, FIN or RST beside it opens nothing.
+    func isStartedAnew(by segment: TCPSegment) -> Bool {
+        guard segment.flags.contains(.syn), segment.flags.isDisjoint(with: [.ack, .fin, .rst]) else { return false }
+        let sender = role(ofSender: segment)
+        guard let initial = endpoints[sender.index].initialSequence else {
+            return reportedAt != nil || endpoints[sender.index].packets > 0 && !initiatorKnown
+        }
+        return initial != segment.sequence
+    }
+
     var isClosed: Bool {
         client.state == .closed && (server.state == .closed || server.transitions.isEmpty)
+    }
+
+    /// Reports the connection once both ends are closed; its entry then
+    /// lingers, marked, to absorb stray segments.
+    mutating func reportIfClosed(at time: Timestamp, sink: inout some ConnectionEventSink) {
+        guard isClosed, reportedAt == nil else { return }
+        reportedAt = time
+        sink.receive(.finished(record(reason: .closed)))
     }
 
     // MARK: - Segments
@@ -102,9 +120,11 @@ struct Connection {
         let receiver = sender.peer
         let flags = segment.flags
         lastSeen = max(lastSeen, segment.timestamp)
-        sink.receive(.segment(SegmentEvent(connectionID: id, client: clientEndpoint, server: serverEndpoint,
-                                           sender: sender, segment: segment)))
-        let advanced = self[sender].recordSent(segment)
+        if reportsSegments {
+            sink.receive(.segment(SegmentEvent(connectionID: id, client: clientEndpoint, server: serverEndpoint,
+                                               sender: sender, segment: segment)))
+        }
+        let advanced = endpoints[sender.index].recordSent(segment)
         zeek.update(segment, fromOriginator: sender == .client, advancedSequence: advanced)
         noteAnomalies(segment, sender: sender, advanced: advanced, sink: &sink)
 
@@ -114,11 +134,11 @@ struct Connection {
         }
         if flags.contains(.ack) {
             inferMissingSegments(acknowledgedBy: segment, from: sender, sink: &sink)
-            if let pending = self[sender].pending, pending.end <= segment.acknowledgment {
-                self[sender].pending = nil
+            if let pending = endpoints[sender.index].pending, pending.end <= segment.acknowledgment {
+                endpoints[sender.index].pending = nil
                 applyReceipt(pending, to: sender, at: segment.timestamp, inferred: false, cause: segment, sink: &sink)
             }
-            self[sender].recordAcknowledgment(segment.acknowledgment)
+            endpoints[sender.index].recordAcknowledgment(segment.acknowledgment)
         }
         if flags.contains(.syn) {
             processSentSYN(segment, from: sender, sink: &sink)
@@ -131,14 +151,14 @@ struct Connection {
 
     private mutating func processSentSYN(_ segment: TCPSegment, from sender: Role, sink: inout some ConnectionEventSink) {
         let isSYNACK = segment.flags.contains(.ack)
-        if let initial = self[sender].initialSequence, initial == segment.sequence {
+        if let initial = endpoints[sender.index].initialSequence, initial == segment.sequence {
             if !isSYNACK, sender == .client {
                 synRetransmissions += 1
                 lastSYNTime = segment.timestamp
             }
-        } else if self[sender].initialSequence == nil {
-            self[sender].initialSequence = segment.sequence
-            if let scale = segment.options.windowScale { self[sender].offeredWindowScale = scale }
+        } else if endpoints[sender.index].initialSequence == nil {
+            endpoints[sender.index].initialSequence = segment.sequence
+            if let scale = segment.options.windowScale { endpoints[sender.index].offeredWindowScale = scale }
             if sender == .client, !isSYNACK {
                 firstSYNSeen = true
                 lastSYNTime = segment.timestamp
@@ -156,13 +176,13 @@ struct Connection {
     }
 
     private mutating func processSentFIN(_ segment: TCPSegment, from sender: Role, sink: inout some ConnectionEventSink) {
-        guard self[sender].finSequence == nil else { return }
-        self[sender].finSequence = segment.finSequence
+        guard endpoints[sender.index].finSequence == nil else { return }
+        endpoints[sender.index].finSequence = segment.finSequence
         finSeen = true
         // A FIN that does not cover the peer's FIN was sent before that FIN arrived.
         let receiver = sender.peer
-        if self[receiver].finSequence != nil,
-           !(segment.flags.contains(.ack) && self[receiver].isFINAcknowledged(by: segment.acknowledgment)) {
+        if endpoints[receiver.index].finSequence != nil,
+           !(segment.flags.contains(.ack) && endpoints[receiver.index].isFINAcknowledged(by: segment.acknowledgment)) {
             finsCrossed = true
         }
         fire(.sendFIN, sender, at: segment.timestamp, cause: segment, sink: &sink)
@@ -172,7 +192,7 @@ struct Connection {
     private mutating func deliver(_ segment: TCPSegment, to receiver: Role, sink: inout some ConnectionEventSink) {
         let flags = segment.flags
         let carriesControl = flags.contains(.syn) || flags.contains(.fin)
-        if let pending = self[receiver].pending {
+        if let pending = endpoints[receiver.index].pending {
             // TCP delivers in order: a later segment arriving means the
             // pending one arrived before it. So does a SYN-ACK repeating a
             // pending bare SYN (simultaneous open): it carries that SYN too.
@@ -181,14 +201,14 @@ struct Connection {
             let synBecameSYNACK = flags.contains(.syn) && flags.contains(.ack) && pending.flags.contains(.syn)
                 && !pending.flags.contains(.ack) && pending.sequence == segment.sequence
             if later || synBecameSYNACK {
-                self[receiver].pending = nil
+                endpoints[receiver.index].pending = nil
                 applyReceipt(pending, to: receiver, at: segment.timestamp, inferred: false, cause: segment, sink: &sink)
             } else if carriesControl {
                 return
             }
         }
         if carriesControl {
-            self[receiver].pending = PendingReceipt(segment)
+            endpoints[receiver.index].pending = PendingReceipt(segment)
         } else if flags.contains(.ack) {
             applyReceipt(PendingReceipt(segment), to: receiver, at: segment.timestamp, inferred: false,
                          cause: segment, sink: &sink)
@@ -199,23 +219,23 @@ struct Connection {
     private mutating func applyReceipt(_ receipt: PendingReceipt, to role: Role, at time: Timestamp, inferred: Bool,
                                        cause: TCPSegment?, sink: inout some ConnectionEventSink) {
         let hasACK = receipt.flags.contains(.ack)
-        let acksSYN = hasACK && self[role].isSYNAcknowledged(by: receipt.acknowledgment)
+        let acksSYN = hasACK && endpoints[role.index].isSYNAcknowledged(by: receipt.acknowledgment)
         if receipt.flags.contains(.syn) {
             if !hasACK {
-                fire(.receiveSYN, role, at: time, inferred: inferred, cause: cause, sink: &sink)
+                fire(.receiveSYN, role, at: time, inferred: inferred, possibleCause: cause, sink: &sink)
             } else if acksSYN {
-                fire(.receiveSYNACK, role, at: time, inferred: inferred, cause: cause, sink: &sink)
+                fire(.receiveSYNACK, role, at: time, inferred: inferred, possibleCause: cause, sink: &sink)
             }
         } else if acksSYN {
             if role == .server, handshakeACKTime == nil { handshakeACKTime = time }
-            fire(.receiveACKOfSYN, role, at: time, inferred: inferred, cause: cause, sink: &sink)
+            fire(.receiveACKOfSYN, role, at: time, inferred: inferred, possibleCause: cause, sink: &sink)
         }
-        let acksFIN = hasACK && self[role].isFINAcknowledged(by: receipt.acknowledgment)
-        if receipt.flags.contains(.fin), !self[role].processedPeerFIN {
-            self[role].processedPeerFIN = true
-            fire(.receiveFIN(acksOurFIN: acksFIN), role, at: time, inferred: inferred, cause: cause, sink: &sink)
+        let acksFIN = hasACK && endpoints[role.index].isFINAcknowledged(by: receipt.acknowledgment)
+        if receipt.flags.contains(.fin), !endpoints[role.index].processedPeerFIN {
+            endpoints[role.index].processedPeerFIN = true
+            fire(.receiveFIN(acksOurFIN: acksFIN), role, at: time, inferred: inferred, possibleCause: cause, sink: &sink)
         } else if acksFIN {
-            fire(.receiveACKOfFIN, role, at: time, inferred: inferred, cause: cause, sink: &sink)
+            fire(.receiveACKOfFIN, role, at: time, inferred: inferred, possibleCause: cause, sink: &sink)
         }
     }
 
@@ -226,23 +246,23 @@ struct Connection {
         let receiver = sender.peer
         let time = segment.timestamp
         if sender == .client, client.state == .synSent, server.initialSequence == nil, !segment.flags.contains(.syn) {
-            server.initialSequence = segment.acknowledgment + UInt32.max
-            server.firstDataSequence = segment.acknowledgment
-            server.nextSequence = segment.acknowledgment
+            endpoints[1].initialSequence = segment.acknowledgment + UInt32.max
+            endpoints[1].firstDataSequence = segment.acknowledgment
+            endpoints[1].nextSequence = segment.acknowledgment
             fire(.sendSYNACK, .server, at: time, inferred: true, cause: segment, sink: &sink)
             fire(.receiveSYNACK, .client, at: time, inferred: true, cause: segment, sink: &sink)
             if handshakeACKTime == nil { handshakeACKTime = time }
             return
         }
-        guard self[receiver].finSequence == nil, let next = self[receiver].nextSequence,
+        guard endpoints[receiver.index].finSequence == nil, let next = endpoints[receiver.index].nextSequence,
               segment.acknowledgment == next + 1 else { return }
-        self[receiver].finSequence = next
-        self[receiver].nextSequence = segment.acknowledgment
+        endpoints[receiver.index].finSequence = next
+        endpoints[receiver.index].nextSequence = segment.acknowledgment
         finSeen = true
         fire(.sendFIN, receiver, at: time, inferred: true, cause: segment, sink: &sink)
-        if !self[sender].processedPeerFIN {
-            self[sender].processedPeerFIN = true
-            let acksOurFIN = self[receiver].highestAcknowledgment.map { self[sender].isFINAcknowledged(by: $0) } ?? false
+        if !endpoints[sender.index].processedPeerFIN {
+            endpoints[sender.index].processedPeerFIN = true
+            let acksOurFIN = endpoints[receiver.index].highestAcknowledgment.map { endpoints[sender.index].isFINAcknowledged(by: $0) } ?? false
             fire(.receiveFIN(acksOurFIN: acksOurFIN), sender, at: time, inferred: true, cause: segment, sink: &sink)
         }
     }
@@ -252,27 +272,27 @@ struct Connection {
     /// unacceptable RST closes nothing.
     private mutating func processRST(_ segment: TCPSegment, from sender: Role, sink: inout some ConnectionEventSink) {
         let receiver = sender.peer
-        if let pending = self[receiver].pending, pending.end <= segment.sequence {
-            self[receiver].pending = nil
+        if let pending = endpoints[receiver.index].pending, pending.end <= segment.sequence {
+            endpoints[receiver.index].pending = nil
             applyReceipt(pending, to: receiver, at: segment.timestamp, inferred: false, cause: segment, sink: &sink)
         }
         guard isAcceptableRST(segment, to: receiver) else {
             recordAnomaly(.rstOutOfWindow, sender: sender, at: segment.timestamp, sink: &sink)
             return
         }
-        if self[receiver].state == .synSent, receiver == .client { refused = true }
-        if self[sender].state != .closed || self[receiver].state != .closed { closedByRST = true }
+        if endpoints[receiver.index].state == .synSent, receiver == .client { refused = true }
+        if endpoints[sender.index].state != .closed || endpoints[receiver.index].state != .closed { closedByRST = true }
         fire(.sendRST, sender, at: segment.timestamp, cause: segment, sink: &sink)
         fire(.receiveRST, receiver, at: segment.timestamp, cause: segment, sink: &sink)
     }
 
     private func isAcceptableRST(_ segment: TCPSegment, to receiver: Role) -> Bool {
-        let endpoint = self[receiver]
+        let endpoint = endpoints[receiver.index]
         if endpoint.state == .synSent {
             return segment.flags.contains(.ack) && endpoint.initialSequence.map { $0 + 1 == segment.acknowledgment } ?? true
         }
-        guard let expected = endpoint.highestAcknowledgment ?? self[receiver.peer].nextSequence else { return true }
-        let scale = endpoint.offeredWindowScale != nil && self[receiver.peer].offeredWindowScale != nil
+        guard let expected = endpoint.highestAcknowledgment ?? endpoints[receiver.peer.index].nextSequence else { return true }
+        let scale = endpoint.offeredWindowScale != nil && endpoints[receiver.peer.index].offeredWindowScale != nil
             ? UInt32(min(endpoint.offeredWindowScale ?? 0, 14)) : 0
         let window = max(Int64(endpoint.window) << scale, 1)
         let offset = Int64(segment.sequence - expected)
@@ -283,9 +303,9 @@ struct Connection {
 
     /// TIME_WAIT ends 2×MSL after it began; the transition is stamped then.
     mutating func expireTimeWait(now: Timestamp, timeWait: Int64, sink: inout some ConnectionEventSink) {
-        for role in [Role.client, .server] where self[role].state == .timeWait {
-            let expiry = self[role].stateSince + timeWait
-            if expiry <= now { fire(.timeWaitExpired, role, at: expiry, cause: nil, sink: &sink) }
+        for role in [Role.client, .server] where endpoints[role.index].state == .timeWait {
+            let expiry = endpoints[role.index].stateSince + timeWait
+            if expiry <= now { fire(.timeWaitExpired, role, at: expiry, sink: &sink) }
         }
     }
 
@@ -293,8 +313,8 @@ struct Connection {
     /// received is taken as received, marked inferred.
     mutating func settlePending(sink: inout some ConnectionEventSink) {
         for role in [Role.client, .server] {
-            if let pending = self[role].pending {
-                self[role].pending = nil
+            if let pending = endpoints[role.index].pending {
+                endpoints[role.index].pending = nil
                 applyReceipt(pending, to: role, at: pending.time, inferred: true, cause: nil, sink: &sink)
             }
         }
@@ -314,7 +334,7 @@ struct Connection {
     /// SYN_SENT of a capture that starts with the SYN-ACK.
     func announceStartingStates(cause: TCPSegment, sink: inout some ConnectionEventSink) {
         for role in [Role.client, .server] {
-            for transition in self[role].transitions {
+            for transition in endpoints[role.index].transitions {
                 sink.receive(.transition(TransitionEvent(
                     connectionID: id, client: clientEndpoint, server: serverEndpoint, role: role,
                     from: role == .client ? .closed : .listen, transition: transition, cause: cause)))
@@ -322,14 +342,28 @@ struct Connection {
         }
     }
 
+    /// Applies `event` to one endpoint; if it moves the state, records the
+    /// transition and reports it with the segment that caused it.
     mutating func fire(_ event: EndpointEvent, _ role: Role, at time: Timestamp, inferred: Bool = false,
-                       cause: TCPSegment?, sink: inout some ConnectionEventSink) {
-        let from = self[role].state
-        guard let to = from.next(on: event) else { return }
+                       cause: TCPSegment, sink: inout some ConnectionEventSink) {
+        guard let to = endpoints[role.index].state.next(on: event) else { return }
+        enter(to, role, at: time, inferred: inferred, cause: cause, sink: &sink)
+    }
+
+    /// The same where there may be no causing segment (a timer, the end of the capture).
+    mutating func fire(_ event: EndpointEvent, _ role: Role, at time: Timestamp, inferred: Bool = false,
+                       possibleCause cause: TCPSegment? = nil, sink: inout some ConnectionEventSink) {
+        guard let to = endpoints[role.index].state.next(on: event) else { return }
+        enter(to, role, at: time, inferred: inferred, cause: cause, sink: &sink)
+    }
+
+    private mutating func enter(_ to: TCPState, _ role: Role, at time: Timestamp, inferred: Bool, cause: TCPSegment?,
+                                sink: inout some ConnectionEventSink) {
+        let from = endpoints[role.index].state
         let transition = StateTransition(time: time, state: to, inferred: inferred)
-        self[role].state = to
-        self[role].stateSince = time
-        self[role].transitions.append(transition)
+        endpoints[role.index].state = to
+        endpoints[role.index].stateSince = time
+        endpoints[role.index].transitions.append(transition)
         sink.receive(.transition(TransitionEvent(connectionID: id, client: clientEndpoint, server: serverEndpoint,
                                                  role: role, from: from, transition: transition, cause: cause)))
     }

@@ -2,7 +2,8 @@ import Wire
 
 /// What the tracker reports, in capture order.
 public enum ConnectionEvent: Sendable {
-    /// A segment of a tracked connection, before what it changes is reported.
+    /// A segment of a tracked connection, before what it changes is reported
+    /// (only with `TrackerConfiguration.reportsSegments`).
     case segment(SegmentEvent)
     /// An endpoint changed state.
     case transition(TransitionEvent)

@@ -1,19 +1,19 @@
 /// The connections open at once: a dictionary from flow key to a slot,
 /// slots reused through a free list, and a least-recently-used list threaded
-/// through the slots by index, so lookups, touches and evictions are O(1)
-/// and nothing is allocated per segment once the slots exist.
+/// through the slots by index, so lookups, touches and evictions are O(1).
+///
+/// Connections live in one contiguous array and are read and changed in
+/// place (`_read`/`_modify`): a connection is several hundred bytes, and
+/// copying it out per segment was most of the time spent.
 struct ConnectionTable {
-    private struct Slot {
-        var key: FlowKey
-        var connection: Connection
-        var newer: Int32 = -1
-        var older: Int32 = -1
-    }
-
     private var index: [FlowKey: Int32] = [:]
-    private var slots: [Slot?] = []
+    private var connections: ContiguousArray<Connection> = []
+    private var keys: ContiguousArray<FlowKey> = []
+    private var occupied: ContiguousArray<Bool> = []
+    /// Neighbours in the recency list, by slot; -1 at either end.
+    private var newer: ContiguousArray<Int32> = []
+    private var older: ContiguousArray<Int32> = []
     private var freeSlots: [Int32] = []
-    /// Most and least recently used slots, or -1.
     private var newest: Int32 = -1
     private var oldest: Int32 = -1
 
@@ -22,8 +22,14 @@ struct ConnectionTable {
     func slot(for key: FlowKey) -> Int32? { index[key] }
 
     subscript(slot: Int32) -> Connection {
-        get { slots[Int(slot)]!.connection }
-        _modify { yield &slots[Int(slot)]!.connection }
+        _read { yield connections[Int(slot)] }
+        _modify { yield &connections[Int(slot)] }
+    }
+
+    /// Runs `body` on a connection in place: one exclusive access for all
+    /// the work a segment does, and no copy of the connection.
+    mutating func withConnection<Result>(_ slot: Int32, _ body: (inout Connection) -> Result) -> Result {
+        body(&connections[Int(slot)])
     }
 
     /// The least recently used connection's slot, the first to evict.
@@ -33,10 +39,16 @@ struct ConnectionTable {
         let slot: Int32
         if let free = freeSlots.popLast() {
             slot = free
-            slots[Int(slot)] = Slot(key: key, connection: connection)
+            connections[Int(slot)] = connection
+            keys[Int(slot)] = key
+            occupied[Int(slot)] = true
         } else {
-            slot = Int32(slots.count)
-            slots.append(Slot(key: key, connection: connection))
+            slot = Int32(connections.count)
+            connections.append(connection)
+            keys.append(key)
+            occupied.append(true)
+            newer.append(-1)
+            older.append(-1)
         }
         index[key] = slot
         linkAsNewest(slot)
@@ -50,32 +62,30 @@ struct ConnectionTable {
         linkAsNewest(slot)
     }
 
-    @discardableResult
-    mutating func remove(_ slot: Int32) -> Connection {
-        let removed = slots[Int(slot)]!
+    /// Frees a slot. Its connection's storage is reused by the next insert.
+    mutating func remove(_ slot: Int32) {
         unlink(slot)
-        index[removed.key] = nil
-        slots[Int(slot)] = nil
+        index[keys[Int(slot)]] = nil
+        occupied[Int(slot)] = false
         freeSlots.append(slot)
-        return removed.connection
     }
 
     /// Every occupied slot, in no particular order.
     var occupiedSlots: [Int32] {
-        slots.indices.compactMap { slots[$0] == nil ? nil : Int32($0) }
+        occupied.indices.compactMap { occupied[$0] ? Int32($0) : nil }
     }
 
     private mutating func linkAsNewest(_ slot: Int32) {
-        slots[Int(slot)]!.older = newest
-        slots[Int(slot)]!.newer = -1
-        if newest >= 0 { slots[Int(newest)]!.newer = slot }
+        older[Int(slot)] = newest
+        newer[Int(slot)] = -1
+        if newest >= 0 { newer[Int(newest)] = slot }
         newest = slot
         if oldest < 0 { oldest = slot }
     }
 
     private mutating func unlink(_ slot: Int32) {
-        let (newer, older) = (slots[Int(slot)]!.newer, slots[Int(slot)]!.older)
-        if newer >= 0 { slots[Int(newer)]!.older = older } else { newest = older }
-        if older >= 0 { slots[Int(older)]!.newer = newer } else { oldest = newer }
+        let (next, previous) = (newer[Int(slot)], older[Int(slot)])
+        if next >= 0 { older[Int(next)] = previous } else { newest = previous }
+        if previous >= 0 { newer[Int(previous)] = next } else { oldest = next }
     }
 }

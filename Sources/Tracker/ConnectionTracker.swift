@@ -48,25 +48,33 @@ public struct ConnectionTracker {
         if now >= nextSweep { sweep(into: &sink) }
 
         let key = FlowKey(segment)
-        if let slot = table.slot(for: key) {
-            if startsNewConnection(segment, in: table[slot]) {
-                replace(slot, with: segment, into: &sink)
-                return
-            }
-            guard table[slot].reportedAt == nil else {
-                statistics.straySegments += 1
-                return
-            }
-            table.touch(slot)
+        guard let slot = table.slot(for: key) else { return open(segment, key: key, into: &sink) }
+        let now = self.now
+        let outcome = table.withConnection(slot) { connection -> SegmentOutcome in
+            if connection.isStartedAnew(by: segment) { return .startsAnew }
+            guard connection.reportedAt == nil else { return .stray }
             if wentBackwards {
-                let sender = table[slot].role(ofSender: segment)
-                table[slot].recordAnomaly(.timeWentBackwards, sender: sender, at: segment.timestamp, sink: &sink)
+                connection.recordAnomaly(.timeWentBackwards, sender: connection.role(ofSender: segment),
+                                         at: segment.timestamp, sink: &sink)
             }
-            table[slot].process(segment, sink: &sink)
-            reportIfClosed(slot, into: &sink)
-        } else {
-            open(segment, key: key, into: &sink)
+            connection.process(segment, sink: &sink)
+            connection.reportIfClosed(at: now, sink: &sink)
+            return .processed
         }
+        switch outcome {
+        case .processed: table.touch(slot)
+        case .stray: statistics.straySegments += 1
+        case .startsAnew: replace(slot, with: segment, into: &sink)
+        }
+    }
+
+    /// What a segment for a known address/port pair turned out to be.
+    private enum SegmentOutcome {
+        case processed
+        /// For a connection already reported, lingering.
+        case stray
+        /// A new SYN on the pair: the old connection ends, a new one begins.
+        case startsAnew
     }
 
     /// Reports every connection still open, in the order they were first
@@ -93,26 +101,12 @@ public struct ConnectionTracker {
 
     // MARK: - Private
 
-    /// A SYN with an ISN other than its sender's on this pair starts a new
-    /// connection. One with ACK, FIN or RST beside it opens nothing.
-    private func startsNewConnection(_ segment: TCPSegment, in connection: Connection) -> Bool {
-        guard segment.flags.contains(.syn), segment.flags.isDisjoint(with: [.ack, .fin, .rst]) else {
-            return false
-        }
-        let sender = connection.role(ofSender: segment)
-        guard let initial = connection[sender].initialSequence else {
-            return connection.reportedAt != nil || connection[sender].packets > 0 && !connection.initiatorKnown
-        }
-        return initial != segment.sequence
-    }
-
     private mutating func replace(_ slot: Int32, with segment: TCPSegment, into sink: inout some ConnectionEventSink) {
         if table[slot].reportedAt == nil {
-            let old = table[slot]
-            let settled = old.client.state == .timeWait || old.client.state == .closed || old.client.state == .synSent
+            let settled = [.timeWait, .closed, .synSent].contains(table[slot].client.state)
             if !settled {
-                table[slot].recordAnomaly(.synInConnection, sender: old.role(ofSender: segment), at: segment.timestamp,
-                                          sink: &sink)
+                let sender = table[slot].role(ofSender: segment)
+                table[slot].recordAnomaly(.synInConnection, sender: sender, at: segment.timestamp, sink: &sink)
             }
             table[slot].settlePending(sink: &sink)
             table[slot].closeForReuse(at: segment.timestamp, cause: segment, sink: &sink)
@@ -130,20 +124,14 @@ public struct ConnectionTracker {
             }
             table.remove(victim)
         }
-        var connection = Connection(id: nextID, first: segment)
+        var connection = Connection(id: nextID, first: segment, reportsSegments: configuration.reportsSegments)
         nextID += 1
         statistics.connections += 1
         connection.announceStartingStates(cause: segment, sink: &sink)
         connection.process(segment, sink: &sink)
-        let slot = table.insert(connection, for: key)
+        connection.reportIfClosed(at: now, sink: &sink)
+        _ = table.insert(connection, for: key)
         statistics.peakOpen = max(statistics.peakOpen, table.count)
-        reportIfClosed(slot, into: &sink)
-    }
-
-    private mutating func reportIfClosed(_ slot: Int32, into sink: inout some ConnectionEventSink) {
-        guard table[slot].isClosed, table[slot].reportedAt == nil else { return }
-        table[slot].reportedAt = now
-        sink.receive(.finished(table[slot].record(reason: .closed)))
     }
 
     /// Expires TIME_WAIT, idle connections and lingering reported ones.
@@ -156,16 +144,12 @@ public struct ConnectionTracker {
                 continue
             }
             table[slot].expireTimeWait(now: now, timeWait: timeWait, sink: &sink)
-            if table[slot].isClosed {
-                table[slot].reportedAt = now
-                sink.receive(.finished(table[slot].record(reason: .closed)))
-                continue
-            }
-            let connection = table[slot]
-            let timeout = max(configuration.idleTimeout(connection.client.state),
-                              configuration.idleTimeout(connection.server.state))
-            if now - connection.lastSeen >= timeout {
-                sink.receive(.finished(connection.record(reason: .idle)))
+            table[slot].reportIfClosed(at: now, sink: &sink)
+            if table[slot].reportedAt != nil { continue }
+            let timeout = max(configuration.idleTimeout(table[slot].client.state),
+                              configuration.idleTimeout(table[slot].server.state))
+            if now - table[slot].lastSeen >= timeout {
+                sink.receive(.finished(table[slot].record(reason: .idle)))
                 table.remove(slot)
             }
         }

@@ -168,7 +168,9 @@ struct Handshake: ParsableCommand {
     }
 
     private func track(_ renderer: some ConnectionRenderer, output: LineOutput) throws(CommandFailure) {
-        var analysis = Analysis(renderer: renderer, output: output, configuration: trackerConfiguration)
+        var configuration = trackerConfiguration
+        configuration.reportsSegments = renderer.needsSegments
+        var analysis = Analysis(renderer: renderer, output: output, configuration: configuration)
         var progress = Progress()
         // What was read before a failure is still reported: finish on every exit.
         defer {

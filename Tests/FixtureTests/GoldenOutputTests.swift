@@ -42,7 +42,9 @@ struct GoldenOutputTests {
 
     static func events(_ path: String) throws -> [ConnectionEvent] {
         var sink = CollectingSink()
-        var tracker = ConnectionTracker()
+        var configuration = TrackerConfiguration()
+        configuration.reportsSegments = true
+        var tracker = ConnectionTracker(configuration: configuration)
         for segment in try KernelAgreementTests.segments(path) { tracker.process(segment, into: &sink) }
         tracker.finish(into: &sink)
         return sink.events
