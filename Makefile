@@ -8,7 +8,7 @@ APT := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get -y -q
 # Debian packages the build needs (libpcap-dev) and the tests use.
 PACKAGES := libpcap-dev pkg-config
 
-.PHONY: run test deps build release fixtures golden clean
+.PHONY: run test deps build release fixtures golden bench fuzz clean
 
 run: deps release
 	.build/release/handshake -r $(DEMO)
@@ -33,6 +33,11 @@ build: deps
 
 release: deps
 	$(SWIFT) build -c release
+
+# Throughput against a C libpcap baseline in the same run, memory per open
+# connection, allocations per packet; results in .bench/ (see Benchmarks/run).
+bench: deps release
+	Benchmarks/run
 
 # Re-records every fixture from real sockets (root, tcpdump, tshark, nftables).
 fixtures: deps

@@ -3,6 +3,11 @@ import PackageDescription
 
 // Data flows one way: CPcap → Capture → Wire → Tracker → Report → handshake.
 // Wire and Tracker never see libpcap; only Capture links it.
+
+/// The tracker's entry points are generic over the event sink and called
+/// from other modules: without cross-module optimisation they ran
+/// unspecialised, through witness tables, on every segment.
+let optimised: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
 let package = Package(
     name: "handshake",
     platforms: [.macOS(.v15)],
@@ -20,16 +25,17 @@ let package = Package(
             pkgConfig: "libpcap",
             providers: [.apt(["libpcap-dev"])]
         ),
-        .target(name: "Capture", dependencies: ["CPcap"]),
-        .target(name: "Wire"),
-        .target(name: "Tracker", dependencies: ["Wire"]),
-        .target(name: "Report", dependencies: ["Tracker", "Wire"]),
+        .target(name: "Capture", dependencies: ["CPcap"], swiftSettings: optimised),
+        .target(name: "Wire", swiftSettings: optimised),
+        .target(name: "Tracker", dependencies: ["Wire"], swiftSettings: optimised),
+        .target(name: "Report", dependencies: ["Tracker", "Wire"], swiftSettings: optimised),
         .executableTarget(
             name: "handshake",
             dependencies: [
                 "Capture", "Wire", "Tracker", "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            swiftSettings: optimised
         ),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         // Paths to Fixtures/ and scratch files, shared by the test targets that read captures.

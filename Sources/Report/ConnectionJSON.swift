@@ -5,45 +5,60 @@ import Wire
 /// names DESIGN.md fixes as the contract.
 public enum ConnectionJSON {
     public static func render(_ record: ConnectionRecord) -> String {
-        var fields: [String] = []
-        fields.reserveCapacity(24)
-        fields.append("\"id\":\(record.id)")
-        fields.append("\"ip_version\":\(record.ipVersion)")
-        fields.append("\"client\":" + endpoint(record.client))
-        fields.append("\"server\":" + endpoint(record.server))
-        fields.append("\"initiator_known\":\(record.initiatorKnown)")
-        fields.append("\"first_seen\":" + JSONText.seconds(record.firstSeen))
-        fields.append("\"last_seen\":" + JSONText.seconds(record.lastSeen))
-        fields.append("\"handshake\":" + JSONText.string(record.handshake.rawValue))
-        fields.append("\"close\":" + JSONText.string(record.close.rawValue))
-        fields.append("\"client_state\":" + (record.clientState.map { JSONText.string($0.rawValue) } ?? "null"))
-        fields.append("\"server_state\":" + (record.serverState.map { JSONText.string($0.rawValue) } ?? "null"))
-        fields.append("\"client_transitions\":" + transitions(record.clientTransitions))
-        fields.append("\"server_transitions\":" + transitions(record.serverTransitions))
-        let synToSynAck = record.synToSynAck.map { JSONText.seconds(nanoseconds: $0) } ?? "null"
-        let synAckToAck = record.synAckToAck.map { JSONText.seconds(nanoseconds: $0) } ?? "null"
-        fields.append("\"rtt\":{\"syn_synack\":\(synToSynAck),\"synack_ack\":\(synAckToAck)}")
-        fields.append("\"client_packets\":\(record.clientPackets)")
-        fields.append("\"server_packets\":\(record.serverPackets)")
-        fields.append("\"client_bytes\":\(record.clientBytes)")
-        fields.append("\"server_bytes\":\(record.serverBytes)")
-        fields.append("\"syn_retransmissions\":\(record.synRetransmissions)")
-        fields.append("\"anomalies\":[" + record.anomalies.map(anomaly).joined(separator: ",") + "]")
-        fields.append("\"zeek_conn_state\":" + JSONText.string(record.zeekConnState))
-        fields.append("\"zeek_history\":" + JSONText.string(record.zeekHistory))
-        fields.append("\"end_reason\":" + JSONText.string(record.finishReason.rawValue))
-        return "{" + fields.joined(separator: ",") + "}"
+        var text = ""
+        text.reserveCapacity(1024)
+        text += "{\"id\":" + String(record.id)
+        text += ",\"ip_version\":" + String(record.ipVersion)
+        text += ",\"client\":" + endpoint(record.client)
+        text += ",\"server\":" + endpoint(record.server)
+        text += record.initiatorKnown ? ",\"initiator_known\":true" : ",\"initiator_known\":false"
+        text += ",\"first_seen\":"
+        JSONText.appendSeconds(record.firstSeen, to: &text)
+        text += ",\"last_seen\":"
+        JSONText.appendSeconds(record.lastSeen, to: &text)
+        text += ",\"handshake\":\"" + record.handshake.rawValue + "\""
+        text += ",\"close\":\"" + record.close.rawValue + "\""
+        text += ",\"client_state\":" + (record.clientState.map { "\"" + $0.rawValue + "\"" } ?? "null")
+        text += ",\"server_state\":" + (record.serverState.map { "\"" + $0.rawValue + "\"" } ?? "null")
+        text += ",\"client_transitions\":"
+        appendTransitions(record.clientTransitions, to: &text)
+        text += ",\"server_transitions\":"
+        appendTransitions(record.serverTransitions, to: &text)
+        text += ",\"rtt\":{\"syn_synack\":"
+        appendDuration(record.synToSynAck, to: &text)
+        text += ",\"synack_ack\":"
+        appendDuration(record.synAckToAck, to: &text)
+        text += "},\"client_packets\":" + String(record.clientPackets)
+        text += ",\"server_packets\":" + String(record.serverPackets)
+        text += ",\"client_bytes\":" + String(record.clientBytes)
+        text += ",\"server_bytes\":" + String(record.serverBytes)
+        text += ",\"syn_retransmissions\":" + String(record.synRetransmissions)
+        text += ",\"anomalies\":[" + record.anomalies.map(anomaly).joined(separator: ",") + "]"
+        text += ",\"zeek_conn_state\":" + JSONText.string(record.zeekConnState)
+        text += ",\"zeek_history\":" + JSONText.string(record.zeekHistory)
+        text += ",\"end_reason\":\"" + record.finishReason.rawValue + "\"}"
+        return text
+    }
+
+    static func appendDuration(_ nanoseconds: Int64?, to text: inout String) {
+        guard let nanoseconds else { return text += "null" }
+        JSONText.appendSeconds(Timestamp(nanosecondsSinceEpoch: nanoseconds), to: &text)
+    }
+
+    static func appendTransitions(_ transitions: [StateTransition], to text: inout String) {
+        text += "["
+        for (index, transition) in transitions.enumerated() {
+            text += index == 0 ? "{\"t\":" : ",{\"t\":"
+            JSONText.appendSeconds(transition.time, to: &text)
+            text += ",\"state\":\"" + transition.state.rawValue + "\""
+            text += transition.inferred ? ",\"inferred\":true" : ",\"inferred\":false"
+            text += transition.assumed ? ",\"assumed\":true}" : ",\"assumed\":false}"
+        }
+        text += "]"
     }
 
     static func endpoint(_ endpoint: Endpoint) -> String {
         "{\"ip\":" + JSONText.string(endpoint.address.description) + ",\"port\":\(endpoint.port)}"
-    }
-
-    static func transitions(_ transitions: [StateTransition]) -> String {
-        "[" + transitions.map { transition in
-            "{\"t\":" + JSONText.seconds(transition.time) + ",\"state\":" + JSONText.string(transition.state.rawValue)
-                + ",\"inferred\":\(transition.inferred),\"assumed\":\(transition.assumed)}"
-        }.joined(separator: ",") + "]"
     }
 
     static func anomaly(_ anomaly: Anomaly) -> String {

@@ -10,9 +10,9 @@ struct ConnectionTable {
     private var connections: ContiguousArray<Connection> = []
     private var keys: ContiguousArray<FlowKey> = []
     private var occupied: ContiguousArray<Bool> = []
-    /// Neighbours in the recency list, by slot; -1 at either end.
-    private var newer: ContiguousArray<Int32> = []
-    private var older: ContiguousArray<Int32> = []
+    /// Neighbours in the recency list, by slot; -1 at either end. One array
+    /// of pairs, so a touch checks one buffer for uniqueness, not two.
+    private var links: ContiguousArray<(newer: Int32, older: Int32)> = []
     private var freeSlots: [Int32] = []
     private var newest: Int32 = -1
     private var oldest: Int32 = -1
@@ -47,8 +47,7 @@ struct ConnectionTable {
             connections.append(connection)
             keys.append(key)
             occupied.append(true)
-            newer.append(-1)
-            older.append(-1)
+            links.append((-1, -1))
         }
         index[key] = slot
         linkAsNewest(slot)
@@ -76,16 +75,15 @@ struct ConnectionTable {
     }
 
     private mutating func linkAsNewest(_ slot: Int32) {
-        older[Int(slot)] = newest
-        newer[Int(slot)] = -1
-        if newest >= 0 { newer[Int(newest)] = slot }
+        links[Int(slot)] = (newer: -1, older: newest)
+        if newest >= 0 { links[Int(newest)].newer = slot }
         newest = slot
         if oldest < 0 { oldest = slot }
     }
 
     private mutating func unlink(_ slot: Int32) {
-        let (next, previous) = (newer[Int(slot)], older[Int(slot)])
-        if next >= 0 { older[Int(next)] = previous } else { newest = previous }
-        if previous >= 0 { newer[Int(previous)] = next } else { oldest = next }
+        let (next, previous) = links[Int(slot)]
+        if next >= 0 { links[Int(next)].older = previous } else { newest = previous }
+        if previous >= 0 { links[Int(previous)].newer = next } else { oldest = next }
     }
 }

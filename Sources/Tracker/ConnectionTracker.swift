@@ -22,8 +22,10 @@ public struct ConnectionTracker {
     }
 
     /// How long a reported connection's entry lingers to absorb stray segments
-    /// (retransmissions crossing a RST, a last ACK) before it is removed.
-    static let linger: Int64 = 5 * TrackerConfiguration.second
+    /// (retransmissions crossing a RST, a last ACK) before it is removed:
+    /// long enough for those, short enough that closed connections do not
+    /// pile up in the table on a busy capture.
+    static let linger: Int64 = TrackerConfiguration.second
     /// Timeouts are checked once per this much capture time.
     static let sweepInterval: Int64 = TrackerConfiguration.second
 

@@ -78,11 +78,11 @@ struct ZeekConnection {
         var peer = isOriginator ? responder : originator
         if segment.window == 0, !flags.contains(.rst), peer.state != .closed, endpoint.state != .reset,
            endpoint.zeroWindows.record() {
-            add("W", isOriginator)
+            add(UInt8(ascii: "W"), isOriginator)
         }
         if segment.payloadLength > 0, !advancedSequence, !flags.contains(.syn), !flags.contains(.rst),
            endpoint.state != .reset, endpoint.retransmissions.record() {
-            add("T", isOriginator)
+            add(UInt8(ascii: "T"), isOriginator)
         }
         Self.updateStateMachine(&endpoint, &peer, isOriginator: isOriginator, flags: flags,
                                 payloadLength: segment.payloadLength, originatorState: originator.state)
@@ -143,14 +143,14 @@ struct ZeekConnection {
         let controlBits = (flags.contains(.syn) ? 1 : 0) + (flags.contains(.fin) ? 1 : 0) + (flags.contains(.rst) ? 1 : 0)
         if controlBits > 1 {
             if flags.contains(.fin), flags.contains(.rst) {
-                addOnce(HistoryBit.finRST, "I", isOriginator)
+                addOnce(HistoryBit.finRST, UInt8(ascii: "I"), isOriginator)
             } else {
-                addOnce(HistoryBit.multiFlag, "Q", isOriginator)
+                addOnce(HistoryBit.multiFlag, UInt8(ascii: "Q"), isOriginator)
             }
         } else if controlBits == 1 {
             var endpoint = isOriginator ? originator : responder
             if flags.contains(.syn) {
-                let letter: Character = flags.contains(.ack) ? "H" : "S"
+                let letter = flags.contains(.ack) ? UInt8(ascii: "H") : UInt8(ascii: "S")
                 if !addOnce(HistoryBit.syn, letter, isOriginator), segment.sequence != endpoint.lastSYN {
                     add(letter, isOriginator)
                 }
@@ -158,29 +158,29 @@ struct ZeekConnection {
             }
             if flags.contains(.fin) {
                 let finSequence = segment.finSequence
-                if !addOnce(HistoryBit.fin, "F", isOriginator), finSequence != endpoint.lastFIN {
-                    add("F", isOriginator)
+                if !addOnce(HistoryBit.fin, UInt8(ascii: "F"), isOriginator), finSequence != endpoint.lastFIN {
+                    add(UInt8(ascii: "F"), isOriginator)
                 }
                 endpoint.lastFIN = finSequence
             }
             if flags.contains(.rst) {
-                if !addOnce(HistoryBit.rst, "R", isOriginator), segment.sequence != endpoint.lastRST {
-                    add("R", isOriginator)
+                if !addOnce(HistoryBit.rst, UInt8(ascii: "R"), isOriginator), segment.sequence != endpoint.lastRST {
+                    add(UInt8(ascii: "R"), isOriginator)
                 }
                 endpoint.lastRST = segment.sequence
             }
             if isOriginator { originator = endpoint } else { responder = endpoint }
         } else if segment.payloadLength > 0 {
-            addOnce(HistoryBit.data, "D", isOriginator)
+            addOnce(HistoryBit.data, UInt8(ascii: "D"), isOriginator)
         } else if flags.contains(.ack) {
-            addOnce(HistoryBit.ack, "A", isOriginator)
+            addOnce(HistoryBit.ack, UInt8(ascii: "A"), isOriginator)
         }
     }
 
     /// Zeek's `CheckHistory`: records the letter the first time in this
     /// direction and returns true; false when it had been recorded before.
     @discardableResult
-    private mutating func addOnce(_ bit: UInt32, _ letter: Character, _ isOriginator: Bool) -> Bool {
+    private mutating func addOnce(_ bit: UInt32, _ letter: UInt8, _ isOriginator: Bool) -> Bool {
         let mask = isOriginator ? bit : bit << 16
         guard seen & mask == 0 else { return false }
         seen |= mask
@@ -188,9 +188,10 @@ struct ZeekConnection {
         return true
     }
 
-    private mutating func add(_ letter: Character, _ isOriginator: Bool) {
-        guard history.count < Self.maximumHistory, let ascii = letter.asciiValue else { return }
-        history.append(isOriginator ? ascii : ascii | 0x20)
+    /// Appends an upper-case ASCII letter, lower-cased for the responder.
+    private mutating func add(_ letter: UInt8, _ isOriginator: Bool) {
+        guard history.count < Self.maximumHistory else { return }
+        history.append(isOriginator ? letter : letter | 0x20)
     }
 
     /// Zeek's `conn_state` (base/protocols/conn/main.zeek), from the two

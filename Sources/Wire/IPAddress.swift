@@ -79,7 +79,9 @@ extension IPAddress: CustomStringConvertible {
     /// of two or more zero groups, leftmost on a tie, written `::`).
     public var description: String {
         guard isIPv6 else {
-            return [24, 16, 8, 0].map { String((low >> UInt64($0)) & 0xFF) }.joined(separator: ".")
+            let value = UInt32(truncatingIfNeeded: low)
+            return String(value >> 24) + "." + String(value >> 16 & 0xFF) + "." + String(value >> 8 & 0xFF) + "."
+                + String(value & 0xFF)
         }
         let groups = self.groups
         var bestStart = -1, bestLength = 0, runStart = -1
