@@ -29,10 +29,12 @@ let package = Package(
         .target(name: "Wire", swiftSettings: optimised),
         .target(name: "Tracker", dependencies: ["Wire"], swiftSettings: optimised),
         .target(name: "Report", dependencies: ["Tracker", "Wire"], swiftSettings: optimised),
+        // `handshake check`: rules, expected connections and JUnit output over connection records.
+        .target(name: "Assertions", dependencies: ["Report", "Tracker", "Wire"], swiftSettings: optimised),
         .executableTarget(
             name: "handshake",
             dependencies: [
-                "Capture", "Wire", "Tracker", "Report",
+                "Capture", "Wire", "Tracker", "Report", "Assertions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimised
@@ -43,6 +45,7 @@ let package = Package(
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "FixtureSupport"]),
         .testTarget(name: "TrackerTests", dependencies: ["Tracker", "Wire"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Tracker", "Wire"]),
+        .testTarget(name: "AssertionsTests", dependencies: ["Assertions", "Report", "Tracker", "Wire", "FixtureSupport", "Capture"]),
         .testTarget(name: "FixtureTests", dependencies: ["Capture", "Wire", "Tracker", "Report", "FixtureSupport"]),
         .testTarget(name: "handshakeTests", dependencies: ["handshake"]),
     ]

@@ -9,6 +9,7 @@ struct Analysis<Renderer: ConnectionRenderer> {
     private var tracker: ConnectionTracker
     private var sink: RenderingSink<Renderer>
     private var undecodable = UndecodableCount()
+    private var finished = false
 
     init(renderer: Renderer, output: LineOutput, configuration: TrackerConfiguration) {
         tracker = ConnectionTracker(configuration: configuration)
@@ -17,6 +18,9 @@ struct Analysis<Renderer: ConnectionRenderer> {
     }
 
     var openConnections: Int { tracker.openConnections }
+
+    /// The renderer, with everything it has seen.
+    var renderer: Renderer { sink.renderer }
 
     mutating func consume(_ packet: CapturedPacket) {
         guard let segment = undecodable.decode(packet) else { return }
@@ -29,8 +33,10 @@ struct Analysis<Renderer: ConnectionRenderer> {
     }
 
     /// Reports every connection still open, the format's closing lines, and
-    /// on stderr what could not be decoded or was evicted.
+    /// on stderr what could not be decoded or was evicted. Once.
     mutating func finish() {
+        guard !finished else { return }
+        finished = true
         tracker.finish(into: &sink)
         sink.renderer.end(to: &sink.output)
         sink.output.output.flush()

@@ -16,6 +16,8 @@ enum ExitStatus: Int32, CaseIterable {
     case permissionDenied = 9
     case captureFailed = 10
     case writeFailed = 11
+    /// `handshake check --expect` was given a file that is not an expect file.
+    case badExpectation = 12
     /// ArgumentParser's code for a usage error (EX_USAGE).
     case usage = 64
 

@@ -9,7 +9,8 @@ import Wire
 struct PacketSource {
     enum Input {
         case files([String])
-        case live(interface: String, options: LiveCapture.Options)
+        /// A live capture; it stops by itself after `duration` seconds if one is given.
+        case live(interface: String, options: LiveCapture.Options, duration: Double?)
     }
 
     var input: Input
@@ -36,8 +37,8 @@ struct PacketSource {
                 for path in paths where !delivery.isDone {
                     try readFile(path, into: &delivery, body)
                 }
-            case .live(let interface, let options):
-                try capture(on: interface, options: options, into: &delivery, body, idle: idle)
+            case .live(let interface, let options, let duration):
+                try capture(on: interface, options: options, duration: duration, into: &delivery, body, idle: idle)
             }
             try delivery.finish()
         } catch {
@@ -61,8 +62,9 @@ struct PacketSource {
         }
     }
 
-    private func capture(on interface: String, options: LiveCapture.Options, into delivery: inout Delivery,
-                         _ body: (CapturedPacket, Position) -> Bool, idle: () -> Void) throws(CaptureError) {
+    private func capture(on interface: String, options: LiveCapture.Options, duration: Double?,
+                         into delivery: inout Delivery, _ body: (CapturedPacket, Position) -> Bool,
+                         idle: () -> Void) throws(CaptureError) {
         let capture = try LiveCapture(interface: interface, options: options)
         for warning in capture.warnings { Diagnostics.say("warning: \(warning)") }
         try Self.requireSupported(capture.linkType, path: interface)
@@ -70,6 +72,7 @@ struct PacketSource {
         delivery.flushesEachPacket = true
         let handle = UncheckedSendable(capture)
         let stop = StopSignal { handle.value.breakLoop() }
+        if let duration { stop.raise(after: duration) }
         Diagnostics.say("listening on \(interface), link-type \(DataLink.name(of: capture.linkType)), "
                         + "snapshot length \(options.snapLength) bytes")
         let live = { (packet: CapturedPacket) in body(packet, Position(bytesRead: 0, totalBytes: nil)) }

@@ -215,3 +215,57 @@ extension CommandLineTests {
         #expect(outcome.stderr.hasPrefix(message + "\n"), "\(outcome.stderr)")
     }
 }
+
+/// `handshake check` from the command line: output, exit codes, files.
+extension CommandLineTests {
+    @Test func checkPassesWithStatusZero() throws {
+        let outcome = try Self.handshake(["check", "-r", "busy.pcap", "--fail-on", "refused,unanswered,reset,half-open",
+                                          "--expect-connections", "100", "--expect-close", "fin"])
+        #expect(outcome.status == 0)
+        #expect(outcome.stdout.hasSuffix("check: all 6 checks hold, 100 connections judged\n"))
+    }
+
+    @Test func checkFailsWithStatusOne() throws {
+        let outcome = try Self.handshake(["check", "-r", "refused.pcap", "--fail-on", "refused"])
+        #expect(outcome.status == 1)
+        #expect(outcome.stdout == """
+            FAIL no refused connections
+              #1 10.99.0.1.38047 → 10.99.0.2.9: refused (handshake refused, close rst, client CLOSED, server CLOSED)
+            check: 1 of 1 checks failed, 1 connection judged
+
+            """)
+        #expect(outcome.stderr.isEmpty)
+    }
+
+    @Test func checkWritesJUnitAndExpectFiles() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("check-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let expect = directory.appendingPathComponent("expect.json").path
+        let junit = directory.appendingPathComponent("junit.xml").path
+        let written = try Self.handshake(["check", "-r", "port-reuse.pcap", "--write-expect", expect])
+        #expect(written.status == 0)
+        let compared = try Self.handshake(["check", "-r", "port-reuse.pcap", "--expect", expect, "--junit", junit])
+        #expect(compared.status == 0)
+        let xml = try String(contentsOfFile: junit, encoding: .utf8)
+        #expect(xml.contains("tests=\"2\" failures=\"0\""))
+        let other = try Self.handshake(["check", "-r", "refused.pcap", "--expect", expect])
+        #expect(other.status == 1)
+        #expect(other.stdout.contains("FAIL connection 1: 10.99.0.1 → 10.99.0.2:8004\n  - a connection 10.99.0.1 → 10.99.0.2:8004\n  + none seen\n"))
+    }
+
+    @Test func checkInputErrors() throws {
+        let noRules = try Self.handshake(["check", "-r", "busy.pcap"])
+        #expect(noRules.status == 64)
+        #expect(noRules.stderr.hasPrefix("Error: give at least one rule"))
+        let missing = try Self.handshake(["check", "-r", "busy.pcap", "--expect", "/nonexistent.json"])
+        #expect(missing.status == 3)
+        let bad = try Self.temporary(Data(#"{"connections": [{"client": "10.0.0.1"}]}"#.utf8))
+        let malformed = try Self.handshake(["check", "-r", "busy.pcap", "--expect", bad])
+        #expect(malformed.status == 12)
+        #expect(malformed.stderr == "handshake: \(bad) is not an expect file: missing \"server\" in connections.0\n")
+        let badList = try Self.handshake(["check", "-r", "busy.pcap", "--fail-on", "slow"])
+        #expect(badList.status == 64)
+        let durationOffline = try Self.handshake(["check", "-r", "busy.pcap", "--fail-on", "reset", "--duration", "1s"])
+        #expect(durationOffline.stderr.hasPrefix("Error: --duration is for live capture (-i)"))
+    }
+}

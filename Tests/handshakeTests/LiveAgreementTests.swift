@@ -21,17 +21,12 @@ struct LiveAgreementTests {
 
     @Test func liveStatesMatchTheKernel() throws {
         let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let process = Process()
-        process.executableURL = CommandLineTests.fixtures.appendingPathComponent("live-agreement")
-        process.arguments = [bundle.appendingPathComponent("handshake").path]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let (status, output) = try ScriptRunner.run(
+            CommandLineTests.fixtures.appendingPathComponent("live-agreement").path,
+            [bundle.appendingPathComponent("handshake").path])
+        #expect(status == 0)
 
-        let views = String(decoding: data, as: UTF8.self).split(separator: "\n")
+        let views = output.split(separator: "\n")
             .compactMap { try? JSONDecoder().decode(View.self, from: Data($0.utf8)) }
         #expect(views.count == 12)
         for view in views {
@@ -40,5 +35,24 @@ struct LiveAgreementTests {
         }
         let kernelStates = Set(views.map(\.kernel))
         #expect(kernelStates == ["ESTABLISHED", "FIN_WAIT_2", "CLOSE_WAIT", "TIME_WAIT", "CLOSED"])
+    }
+}
+
+/// The README's "Use it in CI" example, run as written: a service in a
+/// namespace, `handshake check -i lo --duration 4s`, three client requests.
+@Suite(.enabled(if: canCaptureInNamespaces, "needs root, ip and ss to capture in a network namespace"))
+struct ContinuousIntegrationExampleTests {
+    @Test func exampleScriptPasses() throws {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ci-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let script = CommandLineTests.fixtures.deletingLastPathComponent().appendingPathComponent("Examples/ci-check.sh")
+        let (status, text) = try ScriptRunner.run(script.path, [directory.path],
+                                                  environment: ["HANDSHAKE": bundle.appendingPathComponent("handshake").path])
+        #expect(status == 0, "\(text)")
+        #expect(text.hasSuffix("check: all 6 checks hold, 3 connections judged\n"))
+        let junit = try String(contentsOf: directory.appendingPathComponent("handshake.xml"), encoding: .utf8)
+        #expect(junit.contains("tests=\"6\" failures=\"0\""))
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("ci.pcap").path))
     }
 }

@@ -1,0 +1,138 @@
+import Foundation
+import Report
+import Tracker
+import Wire
+
+/// `--expect FILE`: the connections a capture should show, in order.
+///
+///     {"connections": [{"client": "10.0.0.1", "server": "10.0.0.2:5432",
+///                       "handshake": "complete", "close": "fin",
+///                       "client_state": "TIME_WAIT", "server_state": "CLOSED",
+///                       "client_transitions": ["SYN_SENT", "ESTABLISHED", ...]}]}
+///
+/// Only `server` is required; every other field is checked only if given.
+/// `client` may omit the port, since ephemeral ports change between runs.
+public struct ExpectedConnections: Codable, Equatable, Sendable {
+    public struct Connection: Codable, Equatable, Sendable {
+        public var client: String?
+        public var server: String
+        public var handshake: String?
+        public var close: String?
+        public var clientState: String?
+        public var serverState: String?
+        public var clientTransitions: [String]?
+        public var serverTransitions: [String]?
+
+        enum CodingKeys: String, CodingKey {
+            case client, server, handshake, close
+            case clientState = "client_state", serverState = "server_state"
+            case clientTransitions = "client_transitions", serverTransitions = "server_transitions"
+        }
+
+        /// What `--write-expect` records for a connection seen.
+        public init(_ record: ConnectionRecord) {
+            client = record.client.address.description
+            server = Self.text(record.server)
+            handshake = record.handshake.rawValue
+            close = record.close.rawValue
+            clientState = record.clientState?.rawValue
+            serverState = record.serverState?.rawValue
+            clientTransitions = record.clientTransitions.map(\.state.rawValue)
+            serverTransitions = record.serverTransitions.map(\.state.rawValue)
+        }
+
+        /// `10.0.0.2:5432` or `[2001:db8::1]:443`, as `--conn` takes them.
+        static func text(_ endpoint: Endpoint) -> String {
+            endpoint.address.isIPv6 ? "[\(endpoint.address)]:\(endpoint.port)" : "\(endpoint.address):\(endpoint.port)"
+        }
+
+        var label: String { "\(client ?? "any client") → \(server)" }
+
+        func matches(_ record: ConnectionRecord) -> Bool {
+            guard let server = ConnectionSelection<JSONLines>.Criterion(endpoint: server),
+                  server.matchesEndpoint(record.server) else { return false }
+            guard let client else { return true }
+            return ConnectionSelection<JSONLines>.Criterion(endpoint: client)?.matchesEndpoint(record.client) ?? false
+        }
+
+        /// `- expected` / `+ seen` lines for every field that differs.
+        func differences(from record: ConnectionRecord) -> [String] {
+            let seen = Connection(record)
+            var lines: [String] = []
+            func compare(_ name: String, _ expected: String?, _ actual: String?) {
+                guard let expected, expected != actual else { return }
+                lines.append("- \(name): \(expected)")
+                lines.append("+ \(name): \(actual ?? "null")")
+            }
+            compare("handshake", handshake, seen.handshake)
+            compare("close", close, seen.close)
+            compare("client_state", clientState, seen.clientState)
+            compare("server_state", serverState, seen.serverState)
+            compare("client_transitions", clientTransitions?.joined(separator: " "),
+                    seen.clientTransitions?.joined(separator: " "))
+            compare("server_transitions", serverTransitions?.joined(separator: " "),
+                    seen.serverTransitions?.joined(separator: " "))
+            return lines
+        }
+    }
+
+    public var connections: [Connection]
+
+    public init(connections: [Connection]) {
+        self.connections = connections
+    }
+
+    public init(records: [ConnectionRecord]) {
+        connections = records.map(Connection.init)
+    }
+
+    /// The comparison of one expected connection, or of one seen that nothing expected.
+    public struct Comparison: Sendable {
+        public var name: String
+        /// Empty when it matched: `- expected` and `+ seen` lines otherwise.
+        public var differences: [String]
+        public var holds: Bool { differences.isEmpty }
+    }
+
+    /// Matches expected connections to seen ones in order (each seen one
+    /// used once) and says how each differs; seen connections nothing
+    /// expected are failures too.
+    public func compare(with records: [ConnectionRecord]) -> [Comparison] {
+        var unused = records
+        var comparisons: [Comparison] = []
+        for (index, expected) in connections.enumerated() {
+            let name = "connection \(index + 1): \(expected.label)"
+            guard let match = unused.firstIndex(where: expected.matches) else {
+                comparisons.append(Comparison(name: name, differences: ["- a connection \(expected.label)",
+                                                                        "+ none seen"]))
+                continue
+            }
+            let record = unused.remove(at: match)
+            comparisons.append(Comparison(name: "\(name) (#\(record.id) \(record.client) → \(record.server))",
+                                          differences: expected.differences(from: record)))
+        }
+        for record in unused {
+            comparisons.append(Comparison(
+                name: "unexpected #\(record.id) \(record.client) → \(record.server)",
+                differences: ["- nothing", "+ a connection (handshake \(record.handshake.rawValue), "
+                                + "close \(record.close.rawValue))"]))
+        }
+        return comparisons
+    }
+
+    /// Pretty, stable JSON for `--write-expect`.
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self) + Data("\n".utf8)
+    }
+}
+
+extension ConnectionSelection.Criterion {
+    func matchesEndpoint(_ endpoint: Endpoint) -> Bool {
+        switch self {
+        case .id: false
+        case .endpoint(let address, let port): endpoint.address == address && (port == nil || endpoint.port == port)
+        }
+    }
+}

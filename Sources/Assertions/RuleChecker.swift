@@ -1,0 +1,90 @@
+import Report
+import Tracker
+import Wire
+
+/// Judges finished connections against the rules, limited to one server
+/// if asked; collects the connections that break each rule.
+public struct RuleChecker: ConnectionRenderer {
+    /// A rule and what broke it.
+    public struct Verdict: Sendable {
+        public var rule: CheckRule
+        /// One line per offending connection (at most `maximumListed`).
+        public var offenders: [String]
+        /// Offending connections beyond the listed ones.
+        public var unlisted: Int
+        /// For rules about the whole capture, why it failed.
+        public var summary: String?
+
+        public var holds: Bool { offenders.isEmpty && summary == nil }
+    }
+
+    static let maximumListed = 20
+    public let rules: [CheckRule]
+    public let server: ConnectionSelection<JSONLines>.Criterion?
+    public private(set) var connections = 0
+    /// Every judged record, kept for `--expect` and `--write-expect`.
+    public private(set) var records: [ConnectionRecord] = []
+    private let keepsRecords: Bool
+    private var verdicts: [Verdict]
+
+    public init(rules: [CheckRule], server: ConnectionSelection<JSONLines>.Criterion?, keepsRecords: Bool) {
+        self.rules = rules
+        self.server = server
+        self.keepsRecords = keepsRecords
+        verdicts = rules.map { Verdict(rule: $0, offenders: [], unlisted: 0, summary: nil) }
+    }
+
+    public mutating func render(_ event: ConnectionEvent, to output: inout some LineSink) {
+        guard case .finished(let record) = event else { return }
+        if let server, !server.matches(record: record) { return }
+        connections += 1
+        if keepsRecords { records.append(record) }
+        for index in verdicts.indices {
+            guard let reason = Self.breaks(verdicts[index].rule, record) else { continue }
+            if verdicts[index].offenders.count < Self.maximumListed {
+                verdicts[index].offenders.append("#\(record.id) \(record.client) → \(record.server): \(reason)")
+            } else {
+                verdicts[index].unlisted += 1
+            }
+        }
+    }
+
+    /// The verdicts, including the rules about the whole capture.
+    public var results: [Verdict] {
+        verdicts.map { verdict in
+            var verdict = verdict
+            if case .expectConnections(let expected) = verdict.rule, expected != connections {
+                verdict.summary = "saw \(connections) connection\(connections == 1 ? "" : "s")"
+            }
+            return verdict
+        }
+    }
+
+    /// Why `record` breaks `rule`, or nil if it does not.
+    static func breaks(_ rule: CheckRule, _ record: ConnectionRecord) -> String? {
+        switch rule {
+        case .failOn(let failure):
+            guard failure.isShown(by: record) else { return nil }
+            return "\(failure.rawValue) (handshake \(record.handshake.rawValue), close \(record.close.rawValue), "
+                + "client \(record.clientState?.rawValue ?? "-"), server \(record.serverState?.rawValue ?? "-"))"
+        case .maximumHandshakeRTT(let limit):
+            guard let synAck = record.synToSynAck, let ack = record.synAckToAck, synAck + ack > limit else { return nil }
+            return "handshake took \(Duration.text(synAck + ack))"
+        case .expectConnections:
+            return nil
+        case .expectClose(let closes):
+            guard !closes.contains(record.close) else { return nil }
+            return "closed with \(record.close.rawValue)"
+        }
+    }
+}
+
+extension ConnectionSelection.Criterion {
+    /// Whether the record's server is this endpoint.
+    func matches(record: ConnectionRecord) -> Bool {
+        switch self {
+        case .id(let id): record.id == id
+        case .endpoint(let address, let port): record.server.address == address && (port == nil || record.server.port == port)
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import Assertions
+import Capture
+import FixtureSupport
+import Foundation
+import Report
+import Testing
+import Tracker
+import Wire
+
+/// Every rule of `handshake check` on the committed fixtures: holding on
+/// one, broken on another, with the exact line it prints.
+struct CheckRuleTests {
+    static func records(_ fixture: String) throws -> [ConnectionRecord] {
+        let file = try CaptureFile(path: FixtureFiles.path(fixture))
+        var tracker = ConnectionTracker()
+        var sink = CollectingSink()
+        while let packet = try file.nextPacket() {
+            tracker.process(try SegmentDecoder.decode(
+                packet.bytes, linkType: LinkType(rawValue: packet.linkType),
+                timestamp: Timestamp(seconds: packet.seconds, nanoseconds: packet.nanoseconds)), into: &sink)
+        }
+        tracker.finish(into: &sink)
+        return sink.records
+    }
+
+    static func verdict(_ rule: CheckRule, _ fixture: String, server: String? = nil) throws -> RuleChecker.Verdict {
+        var checker = RuleChecker(rules: [rule], server: server.flatMap { .init(endpoint: $0) }, keepsRecords: false)
+        var lines = LineBuffer()
+        for record in try records(fixture) { checker.render(.finished(record), to: &lines) }
+        return checker.results[0]
+    }
+
+    @Test(arguments: [
+        (Failure.refused, "refused.pcap",
+         "#1 10.99.0.1.38047 → 10.99.0.2.9: refused (handshake refused, close rst, client CLOSED, server CLOSED)"),
+        (.unanswered, "unanswered-syn.pcap",
+         "#1 10.99.0.1.45564 → 10.99.0.2.9000: unanswered (handshake syn_only, close none, client SYN_SENT, server -)"),
+        (.reset, "rst-abort.pcap",
+         "#1 10.99.0.1.32964 → 10.99.0.2.8001: reset (handshake complete, close rst, client CLOSED, server CLOSED)"),
+        (.halfOpen, "half-close.pcap",
+         "#1 10.99.0.1.47206 → 10.99.0.2.8000: half-open (handshake complete, close fin, client FIN_WAIT_2, server CLOSE_WAIT)"),
+        (.midStream, "mid-stream.pcap",
+         "#1 10.99.0.1.32896 → 10.99.0.2.80: mid-stream (handshake not_seen, close fin, client TIME_WAIT, server CLOSED)"),
+    ])
+    func failOn(failure: Failure, breakingFixture: String, line: String) throws {
+        #expect(try Self.verdict(.failOn(failure), "busy.pcap").holds)
+        let broken = try Self.verdict(.failOn(failure), breakingFixture)
+        #expect(broken.offenders == [line])
+    }
+
+    @Test func maximumHandshakeRTT() throws {
+        #expect(try Self.verdict(.maximumHandshakeRTT(50_000_000), "busy.pcap").holds)
+        // ipv4-loopback: SYN → SYN-ACK 15 µs, SYN-ACK → ACK 26 µs (its JSON golden's rtt).
+        let broken = try Self.verdict(.maximumHandshakeRTT(10_000), "ipv4-loopback.pcap")
+        #expect(broken.offenders == ["#1 127.0.0.1.43246 → 127.0.0.1.8080: handshake took 41us"])
+    }
+
+    @Test func expectConnections() throws {
+        #expect(try Self.verdict(.expectConnections(100), "busy.pcap").holds)
+        let broken = try Self.verdict(.expectConnections(3), "refused.pcap")
+        #expect(broken.summary == "saw 1 connection")
+        #expect(broken.rule.name == "3 connections")
+    }
+
+    @Test func expectClose() throws {
+        #expect(try Self.verdict(.expectClose([.fin, .simultaneous]), "simultaneous-close.pcap").holds)
+        let broken = try Self.verdict(.expectClose([.fin, .simultaneous]), "rst-abort.pcap")
+        #expect(broken.offenders == ["#1 10.99.0.1.32964 → 10.99.0.2.8001: closed with rst"])
+    }
+
+    @Test func serverLimitsTheRules() throws {
+        // pcapng-two-link-types: one connection to 127.0.0.1:7000, one to 10.99.0.2:7001.
+        #expect(try Self.verdict(.expectConnections(1), "pcapng-two-link-types.pcapng", server: "127.0.0.1:7000").holds)
+        #expect(try Self.verdict(.expectConnections(2), "pcapng-two-link-types.pcapng").holds)
+    }
+
+    @Test func durations() {
+        #expect(Assertions.Duration.nanoseconds("50ms") == 50_000_000)
+        #expect(Assertions.Duration.nanoseconds("1.5s") == 1_500_000_000)
+        #expect(Assertions.Duration.nanoseconds("200us") == 200_000)
+        #expect(Assertions.Duration.nanoseconds("fast") == nil)
+        #expect(Assertions.Duration.text(2_000_000_000) == "2s")
+        #expect(Assertions.Duration.text(12_345_678) == "12.346ms")
+    }
+}
