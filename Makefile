@@ -8,7 +8,7 @@ APT := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get -y -q
 # Debian packages the build needs (libpcap-dev) and the tests use.
 PACKAGES := libpcap-dev pkg-config
 
-.PHONY: run test deps build release fixtures golden bench fuzz clean
+.PHONY: run test deps build release fixtures golden bench fuzz sanitize clean
 
 run: deps release
 	.build/release/handshake -r $(DEMO)
@@ -38,6 +38,17 @@ release: deps
 # connection, allocations per packet; results in .bench/ (see Benchmarks/run).
 bench: deps release
 	Benchmarks/run
+
+# Both libFuzzer targets for FUZZ_SECONDS each (default 60); see Fuzz/run.
+fuzz: deps
+	Fuzz/run
+
+# The test suite under AddressSanitizer, then ThreadSanitizer.
+sanitize: deps
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
 
 # Re-records every fixture from real sockets (root, tcpdump, tshark, nftables).
 fixtures: deps

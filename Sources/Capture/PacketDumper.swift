@@ -1,12 +1,28 @@
 import CPcap
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Writes packets to a pcap file (`-w`), nanosecond resolution, through
 /// libpcap's own writer so every tool reads the result.
+///
+/// libpcap writes through stdio and reports a failed write (a full disk)
+/// only when flushed, by which time part of a record may be on disk. So the
+/// writer flushes every `flushInterval` bytes, remembers the size at the
+/// last good flush, and on failure cuts the file back to it: the file stays
+/// a valid capture of every packet up to that flush.
 public final class PacketDumper {
     public let path: String
     public let linkType: UInt32
     private let dead: OpaquePointer
     private let dumper: OpaquePointer
+    /// Bytes handed to libpcap so far (file header included), and at the last good flush.
+    private var bytesWritten: Int64 = 24
+    private var bytesFlushed: Int64 = 0
+    private var failure: CaptureError?
+    static let flushInterval: Int64 = 64 << 10
 
     public init(path: String, linkType: UInt32, snapLength: Int32 = 262_144) throws(CaptureError) {
         guard let dead = pcap_open_dead_with_tstamp_precision(DataLink.dlt(forLinkType: linkType), snapLength,
@@ -22,6 +38,7 @@ public final class PacketDumper {
         self.linkType = linkType
         self.dead = dead
         self.dumper = dumper
+        try flush()
     }
 
     deinit {
@@ -31,6 +48,7 @@ public final class PacketDumper {
 
     /// Appends a packet. A packet of another link type cannot share a pcap file.
     public func write(_ packet: CapturedPacket) throws(CaptureError) {
+        if let failure { throw failure }
         guard packet.linkType == linkType else {
             throw .writeFailed(path: path, reason: "packet of link type \(DataLink.name(of: packet.linkType)) "
                 + "cannot go into a file of link type \(DataLink.name(of: linkType))")
@@ -44,12 +62,24 @@ public final class PacketDumper {
         UnsafeMutableRawPointer(dumper).withMemoryRebound(to: UInt8.self, capacity: 1) { user in
             pcap_dump(user, &header, base.assumingMemoryBound(to: UInt8.self))
         }
+        bytesWritten += 16 + Int64(packet.bytes.count)
+        if bytesWritten - bytesFlushed >= Self.flushInterval { try flush() }
     }
 
-    /// Pushes buffered packets to the file; reports a full disk.
+    /// Pushes buffered packets to the file. On a failed write (a full disk)
+    /// the file is cut back to the last good flush, and the error says so.
     public func flush() throws(CaptureError) {
-        guard pcap_dump_flush(dumper) == 0 else {
-            throw .writeFailed(path: path, reason: "flush failed (disk full?)")
+        if let failure { throw failure }
+        // pcap_dump_flush checks only fflush; a write that failed earlier,
+        // inside fwrite, shows only in the stream's error flag.
+        guard pcap_dump_flush(dumper) == 0, ferror(pcap_dump_file(dumper)) == 0 else {
+            let reason = String(cString: strerror(errno))
+            _ = truncate(path, off_t(bytesFlushed))
+            let error = CaptureError.writeFailed(
+                path: path, reason: "\(reason); the file keeps the \(bytesFlushed) bytes written before")
+            failure = error
+            throw error
         }
+        bytesFlushed = bytesWritten
     }
 }
