@@ -39,14 +39,14 @@ let package = Package(
             ],
             swiftSettings: optimised
         ),
-        .testTarget(name: "WireTests", dependencies: ["Wire"]),
-        // Paths to Fixtures/ and scratch files, shared by the test targets that read captures.
-        .target(name: "FixtureSupport", path: "Tests/FixtureSupport"),
-        .testTarget(name: "CaptureTests", dependencies: ["Capture", "FixtureSupport"]),
-        .testTarget(name: "TrackerTests", dependencies: ["Tracker", "Wire"]),
+        .testTarget(name: "WireTests", dependencies: ["Wire", "TestSupport"]),
+        // Shared by the test targets: paths to Fixtures/, scratch files, seeded randomness.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "CaptureTests", dependencies: ["Capture", "TestSupport"]),
+        .testTarget(name: "TrackerTests", dependencies: ["Tracker", "Wire", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Tracker", "Wire"]),
-        .testTarget(name: "AssertionsTests", dependencies: ["Assertions", "Report", "Tracker", "Wire", "FixtureSupport", "Capture"]),
-        .testTarget(name: "FixtureTests", dependencies: ["Capture", "Wire", "Tracker", "Report", "FixtureSupport"]),
+        .testTarget(name: "AssertionsTests", dependencies: ["Assertions", "Report", "Tracker", "Wire", "TestSupport", "Capture"]),
+        .testTarget(name: "FixtureTests", dependencies: ["Capture", "Wire", "Tracker", "Report", "TestSupport"]),
         .testTarget(name: "handshakeTests", dependencies: ["handshake"]),
     ]
 )

@@ -125,9 +125,6 @@ public final class LiveCapture {
         pcap_breakloop(handle)
     }
 
-    /// The file descriptor libpcap reads, for `poll`.
-    public var selectableDescriptor: Int32 { pcap_get_selectable_fd(handle) }
-
     public func statistics() -> Statistics? {
         var stats = pcap_stat()
         guard pcap_stats(handle, &stats) == 0 else { return nil }

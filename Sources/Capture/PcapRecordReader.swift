@@ -10,7 +10,6 @@ final class PcapRecordReader {
     }
     enum FileHeader {
         static let length = 24
-        static let snapLength = 16
         static let linkType = 20
     }
     enum RecordHeader {
@@ -28,7 +27,6 @@ final class PcapRecordReader {
     private let fractionIsNanoseconds: Bool
     private let recordHeaderLength: Int
     let linkType: UInt32
-    let snapLength: UInt32
 
     /// Recognises the magic in `first4`; nil if it is not classic pcap.
     static func byteOrder(ofMagic first4: UnsafeRawBufferPointer) -> (FileByteOrder, UInt32)? {
@@ -52,7 +50,6 @@ final class PcapRecordReader {
         recordHeaderLength = magic == Magic.kuznetzov ? 24 : 16
         // The upper bits carry FCS information (libpcap's LT_LINKTYPE mask).
         linkType = order.u32(header, FileHeader.linkType) & 0x03FF_FFFF
-        snapLength = order.u32(header, FileHeader.snapLength)
         stream.skip(FileHeader.length)
     }
 

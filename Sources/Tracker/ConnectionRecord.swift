@@ -124,12 +124,4 @@ public struct ConnectionRecord: Sendable {
     public var finishReason: FinishReason
 
     public var ipVersion: UInt8 { client.address.version }
-
-    public func transitions(of role: Role) -> [StateTransition] {
-        role == .client ? clientTransitions : serverTransitions
-    }
-
-    public func state(of role: Role) -> TCPState? {
-        role == .client ? clientState : serverState
-    }
 }

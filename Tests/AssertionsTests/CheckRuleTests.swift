@@ -1,6 +1,6 @@
 import Assertions
 import Capture
-import FixtureSupport
+import TestSupport
 import Foundation
 import Report
 import Testing

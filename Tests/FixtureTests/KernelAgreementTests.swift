@@ -1,5 +1,5 @@
 import Capture
-import FixtureSupport
+import TestSupport
 import Foundation
 import Testing
 import Tracker

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import Tracker
 import Wire
@@ -136,18 +137,5 @@ struct HostileTrafficTests {
         let record = sink.records[0]
         #expect(record.anomalies.map(\.kind) == [.timeWentBackwards])
         #expect(record.clientTrace == "SYN_SENT@0 ESTABLISHED@2 FIN_WAIT_1@10")
-    }
-}
-
-/// Deterministic randomness for reproducible hostile inputs.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import Wire
 
@@ -37,7 +38,7 @@ struct TruncationTests {
     }
 
     @Test func randomBytesNeverTrap() {
-        var generator = SplitMix64(seed: 42)
+        var generator = SeededGenerator(seed: 42)
         let linkTypes: [LinkType] = [.ethernet, .linuxSLL, .linuxSLL2, .null, .loop, .raw, .ipv4, .ipv6]
         for round in 0..<20_000 {
             var bytes = (0..<Int(generator.next() % 120)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
@@ -45,18 +46,5 @@ struct TruncationTests {
             if round % 2 == 0, !bytes.isEmpty { bytes[0] = round % 4 == 0 ? 0x45 : 0x60 }
             _ = failure(bytes, linkTypes[round % linkTypes.count])
         }
-    }
-}
-
-/// A tiny deterministic generator, so a failing input can be reproduced.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
