@@ -43,12 +43,22 @@ bench: deps release
 fuzz: deps
 	Fuzz/run
 
-# The test suite under AddressSanitizer, then ThreadSanitizer.
+# The test suite under AddressSanitizer (leaks of third-party code suppressed,
+# see Tests/Sanitizers/lsan.supp), then ThreadSanitizer, then valgrind memcheck
+# over the libpcap paths: BPF on pcap and pcapng, and the -w writer.
+VALGRIND := valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=9 \
+	--suppressions=Tests/Sanitizers/valgrind.supp
 sanitize: deps
+	@command -v valgrind >/dev/null || $(APT) install --no-install-recommends valgrind
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
-	$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/Sanitizers/lsan.supp $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
 	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
+	$(SWIFT) build
+	$(VALGRIND) .build/debug/handshake -r Fixtures/veth-ethernet.pcap --format json -w /tmp/handshake-valgrind.pcap 'tcp and not port 22' > /dev/null
+	$(VALGRIND) .build/debug/handshake -r Fixtures/pcapng-two-link-types.pcapng --format summary 'tcp port 7001' > /dev/null
+	$(VALGRIND) .build/debug/handshake check -r /tmp/handshake-valgrind.pcap --fail-on reset > /dev/null
+	@echo "sanitize: AddressSanitizer, ThreadSanitizer and memcheck runs passed"
 
 # Re-records every fixture from real sockets (root, tcpdump, tshark, nftables).
 fixtures: deps

@@ -33,7 +33,7 @@ struct KernelAgreementTests {
         .filter { $0.hasSuffix(".expected.json") }.sorted() ?? []
 
     @Test func everyScenarioIsRecorded() {
-        #expect(Self.expectationFiles.count >= 16)
+        #expect(Self.expectationFiles.count >= 17)
     }
 
     @Test(arguments: expectationFiles)
