@@ -19,18 +19,21 @@ struct Conversation {
 
     mutating func client(_ flags: TCPFlags, seq: UInt32, ack: UInt32 = 0, len: Int = 0, window: UInt16 = 64240,
                          at milliseconds: Double) {
-        segments.append(TCPSegment(timestamp: Self.time(milliseconds), source: clientEndpoint,
-                                   destination: serverEndpoint, sequence: SequenceNumber(seq),
-                                   acknowledgment: SequenceNumber(ack), flags: flags, window: window,
-                                   payloadLength: len))
+        segment(fromClient: true, flags, seq: seq, ack: ack, len: len, window: window, at: milliseconds)
     }
 
     mutating func server(_ flags: TCPFlags, seq: UInt32, ack: UInt32 = 0, len: Int = 0, window: UInt16 = 65160,
                          at milliseconds: Double) {
-        segments.append(TCPSegment(timestamp: Self.time(milliseconds), source: serverEndpoint,
-                                   destination: clientEndpoint, sequence: SequenceNumber(seq),
-                                   acknowledgment: SequenceNumber(ack), flags: flags, window: window,
-                                   payloadLength: len))
+        segment(fromClient: false, flags, seq: seq, ack: ack, len: len, window: window, at: milliseconds)
+    }
+
+    private mutating func segment(fromClient: Bool, _ flags: TCPFlags, seq: UInt32, ack: UInt32, len: Int,
+                                  window: UInt16, at milliseconds: Double) {
+        segments.append(TCPSegment(timestamp: Self.time(milliseconds),
+                                   source: fromClient ? clientEndpoint : serverEndpoint,
+                                   destination: fromClient ? serverEndpoint : clientEndpoint,
+                                   sequence: SequenceNumber(seq), acknowledgment: SequenceNumber(ack), flags: flags,
+                                   window: window, payloadLength: len))
     }
 
     /// The classic open: client ISN 100, server ISN 300, at 0, 1 and 2 ms.
