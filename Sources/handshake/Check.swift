@@ -15,7 +15,7 @@ struct Check: ParsableCommand {
 
             Examples:
               handshake check -r ci.pcap --fail-on refused,unanswered,reset,half-open
-              handshake check -r ci.pcap --server 10.0.0.2:5432 --expect-connections 3 --expect-close fin
+              handshake check -r ci.pcap --server 10.0.0.2:5432 --expect-connections 3
               handshake check -r ci.pcap --expect expected.json --junit handshake.xml
               handshake check -i lo --duration 10s --fail-on reset 'tcp port 8080'
             """)
