@@ -50,9 +50,9 @@ public struct ExpectedConnections: Codable, Equatable, Sendable {
 
         func matches(_ record: ConnectionRecord) -> Bool {
             guard let server = ConnectionSelection<JSONLines>.Criterion(endpoint: server),
-                  server.matchesEndpoint(record.server) else { return false }
+                  server.matches(record.server) else { return false }
             guard let client else { return true }
-            return ConnectionSelection<JSONLines>.Criterion(endpoint: client)?.matchesEndpoint(record.client) ?? false
+            return ConnectionSelection<JSONLines>.Criterion(endpoint: client)?.matches(record.client) ?? false
         }
 
         /// `- expected` / `+ seen` lines for every field that differs.
@@ -125,14 +125,5 @@ public struct ExpectedConnections: Codable, Equatable, Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(self) + Data("\n".utf8)
-    }
-}
-
-extension ConnectionSelection.Criterion {
-    func matchesEndpoint(_ endpoint: Endpoint) -> Bool {
-        switch self {
-        case .id: false
-        case .endpoint(let address, let port): endpoint.address == address && (port == nil || endpoint.port == port)
-        }
     }
 }

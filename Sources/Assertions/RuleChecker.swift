@@ -36,7 +36,7 @@ public struct RuleChecker: ConnectionRenderer {
 
     public mutating func render(_ event: ConnectionEvent, to output: inout some LineSink) {
         guard case .finished(let record) = event else { return }
-        if let server, !server.matches(record: record) { return }
+        if let server, !server.matches(record.server) { return }
         connections += 1
         if keepsRecords { records.append(record) }
         for index in verdicts.indices {
@@ -75,16 +75,6 @@ public struct RuleChecker: ConnectionRenderer {
         case .expectClose(let closes):
             guard !closes.contains(record.close) else { return nil }
             return "closed with \(record.close.rawValue)"
-        }
-    }
-}
-
-extension ConnectionSelection.Criterion {
-    /// Whether the record's server is this endpoint.
-    func matches(record: ConnectionRecord) -> Bool {
-        switch self {
-        case .id(let id): record.id == id
-        case .endpoint(let address, let port): record.server.address == address && (port == nil || record.server.port == port)
         }
     }
 }

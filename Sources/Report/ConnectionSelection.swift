@@ -29,12 +29,14 @@ public struct ConnectionSelection<Inner: ConnectionRenderer>: ConnectionRenderer
         }
 
         func matches(id: UInt64, client: Endpoint, server: Endpoint) -> Bool {
-            switch self {
-            case .id(let wanted):
-                return id == wanted
-            case .endpoint(let address, let port):
-                return [client, server].contains { $0.address == address && (port == nil || $0.port == port) }
-            }
+            if case .id(let wanted) = self { return id == wanted }
+            return matches(client) || matches(server)
+        }
+
+        /// Whether this one endpoint is the one named (an id names no endpoint).
+        public func matches(_ endpoint: Endpoint) -> Bool {
+            guard case .endpoint(let address, let port) = self else { return false }
+            return endpoint.address == address && (port == nil || endpoint.port == port)
         }
     }
 
