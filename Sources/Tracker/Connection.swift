@@ -27,6 +27,7 @@ struct Connection {
     /// inline array is read and changed in place, where a role-switching
     /// accessor copied or allocated on every access.
     var endpoints: InlineArray<2, EndpointTracking>
+    /// Copies, for building the record; the per-segment path reads `endpoints` in place.
     var client: EndpointTracking { endpoints[0] }
     var server: EndpointTracking { endpoints[1] }
     var zeek: ZeekConnection
@@ -102,7 +103,7 @@ struct Connection {
     }
 
     var isClosed: Bool {
-        client.state == .closed && (server.state == .closed || server.transitions.isEmpty)
+        endpoints[0].state == .closed && (endpoints[1].state == .closed || endpoints[1].transitions.isEmpty)
     }
 
     /// Reports the connection once both ends are closed; its entry then
@@ -245,7 +246,8 @@ struct Connection {
                                                sink: inout some ConnectionEventSink) {
         let receiver = sender.peer
         let time = segment.timestamp
-        if sender == .client, client.state == .synSent, server.initialSequence == nil, !segment.flags.contains(.syn) {
+        if sender == .client, endpoints[0].state == .synSent, endpoints[1].initialSequence == nil,
+           !segment.flags.contains(.syn) {
             endpoints[1].initialSequence = segment.acknowledgment + UInt32.max
             endpoints[1].firstDataSequence = segment.acknowledgment
             endpoints[1].nextSequence = segment.acknowledgment
