@@ -116,7 +116,8 @@ struct CaptureOptions: ParsableArguments {
         configuration.reportsSegments = renderer.needsSegments
         var analysis = Analysis(renderer: renderer, output: output, configuration: configuration)
         var progress = Progress()
-        // What was read before a failure is still reported: finish on every exit.
+        // What was read before a failure is still reported: finish on every
+        // exit, after clearing the progress line so stderr messages stand alone.
         defer {
             progress.clear()
             analysis.finish()
@@ -129,6 +130,7 @@ struct CaptureOptions: ParsableArguments {
         }, idle: {
             analysis.advance(to: Self.wallClock())
         })
+        progress.clear()
         analysis.finish()
         return analysis.renderer
     }

@@ -30,9 +30,10 @@ struct Progress {
         shown = true
     }
 
-    /// Clears the progress line before the final output.
-    func clear() {
+    /// Clears the progress line before the final output; once.
+    mutating func clear() {
         if shown { Diagnostics.overwrite("") }
+        shown = false
     }
 
     private static func megabytes(_ bytes: Int64) -> String {
