@@ -1,5 +1,4 @@
 import Assertions
-import Capture
 import TestSupport
 import Foundation
 import Report
@@ -11,16 +10,7 @@ import Wire
 /// one, broken on another, with the exact line it prints.
 struct CheckRuleTests {
     static func records(_ fixture: String) throws -> [ConnectionRecord] {
-        let file = try CaptureFile(path: FixtureFiles.path(fixture))
-        var tracker = ConnectionTracker()
-        var sink = CollectingSink()
-        while let packet = try file.nextPacket() {
-            tracker.process(try SegmentDecoder.decode(
-                packet.bytes, linkType: LinkType(rawValue: packet.linkType),
-                timestamp: Timestamp(seconds: packet.seconds, nanoseconds: packet.nanoseconds)), into: &sink)
-        }
-        tracker.finish(into: &sink)
-        return sink.records
+        try FixtureTracking.records(FixtureFiles.path(fixture))
     }
 
     static func verdict(_ rule: CheckRule, _ fixture: String, server: String? = nil) throws -> RuleChecker.Verdict {

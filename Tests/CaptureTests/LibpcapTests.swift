@@ -62,7 +62,7 @@ struct LibpcapTests {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("dump-\(UUID().uuidString).pcap").path
         let dumper = try PacketDumper(path: output, linkType: 1)
         let bytes: [UInt8] = [0x45]
-        try bytes.withUnsafeBytes { buffer in
+        bytes.withUnsafeBytes { buffer in
             let packet = CapturedPacket(seconds: 0, nanoseconds: 0, linkType: 113, bytes: buffer, originalLength: 1)
             #expect(throws: CaptureError.writeFailed(
                 path: output, reason: "packet of link type LINUX_SLL (Linux cooked v1) cannot go into a file of link type EN10MB (Ethernet)")) {

@@ -21,7 +21,7 @@ struct GoldenOutputTests {
     func outputMatchesGolden(file: String) throws {
         let parts = file.split(separator: ".")
         let fixture = String(parts[0])
-        let events = try Self.events(FixtureFiles.path("\(fixture).pcap"))
+        let events = try FixtureTracking.events(FixtureFiles.path("\(fixture).pcap"))
         let rendered: String
         switch parts[1] {
         case "transitions": rendered = renderAll(events, with: TransitionLines(colors: false))
@@ -38,15 +38,5 @@ struct GoldenOutputTests {
         let golden = try String(contentsOf: FixtureFiles.directory.appendingPathComponent("golden/\(file)"),
                                 encoding: .utf8)
         #expect(rendered == golden, "\(file) differs; if the change is intended, run `make golden` and review")
-    }
-
-    static func events(_ path: String) throws -> [ConnectionEvent] {
-        var sink = CollectingSink()
-        var configuration = TrackerConfiguration()
-        configuration.reportsSegments = true
-        var tracker = ConnectionTracker(configuration: configuration)
-        for segment in try KernelAgreementTests.segments(path) { tracker.process(segment, into: &sink) }
-        tracker.finish(into: &sink)
-        return sink.events
     }
 }

@@ -15,7 +15,7 @@ struct JSONContractTests {
     func everyLineParsesWithEveryField(fixture: String) throws {
         let capture = FileManager.default.fileExists(atPath: FixtureFiles.path("\(fixture).pcap"))
             ? "\(fixture).pcap" : "\(fixture).pcapng"
-        let events = try GoldenOutputTests.events(FixtureFiles.path(capture))
+        let events = try FixtureTracking.events(FixtureFiles.path(capture))
         let lines = renderAll(events, with: JSONLines()).split(separator: "\n")
         #expect(!lines.isEmpty)
         for line in lines {

@@ -1,9 +1,7 @@
-import Capture
 import TestSupport
 import Foundation
 import Testing
 import Tracker
-import Wire
 
 /// For every recorded fixture, handshake's reading of the capture agrees
 /// with `<name>.expected.json`: the transitions RFC 9293 gives for what the
@@ -40,7 +38,7 @@ struct KernelAgreementTests {
     func trackerAgreesWithTheKernel(expectationFile: String) throws {
         let data = try Data(contentsOf: FixtureFiles.directory.appendingPathComponent(expectationFile))
         let expectation = try JSONDecoder().decode(Expectation.self, from: data)
-        let records = try Self.track(FixtureFiles.path(expectation.capture))
+        let records = try FixtureTracking.records(FixtureFiles.path(expectation.capture))
         #expect(records.count == expectation.connections.count, "connections in \(expectation.capture)")
 
         var unmatched = records
@@ -64,26 +62,5 @@ struct KernelAgreementTests {
             #expect(inferred(record.clientTransitions) == expected.inferred["client"] ?? [], "\(context) inferred")
             #expect(inferred(record.serverTransitions) == expected.inferred["server"] ?? [], "\(context) inferred")
         }
-    }
-
-    /// Capture → Wire → Tracker, as the command does it.
-    static func track(_ path: String) throws -> [ConnectionRecord] {
-        var tracker = ConnectionTracker()
-        var sink = CollectingSink()
-        for segment in try segments(path) { tracker.process(segment, into: &sink) }
-        tracker.finish(into: &sink)
-        return sink.records
-    }
-
-    /// Capture → Wire: every TCP segment of a fixture.
-    static func segments(_ path: String) throws -> [TCPSegment] {
-        let file = try CaptureFile(path: path)
-        var segments: [TCPSegment] = []
-        while let packet = try file.nextPacket() {
-            segments.append(try SegmentDecoder.decode(
-                packet.bytes, linkType: LinkType(rawValue: packet.linkType),
-                timestamp: Timestamp(seconds: packet.seconds, nanoseconds: packet.nanoseconds)))
-        }
-        return segments
     }
 }
