@@ -24,25 +24,12 @@ enum JSONText {
 
     /// A time as seconds: microseconds unless the capture had finer stamps.
     static func seconds(_ time: Timestamp) -> String {
-        var text = ""
-        appendSeconds(time, to: &text)
-        return text
+        time.formatted(fractionDigits: time.subsecondNanoseconds % 1000 == 0 ? 6 : 9)
     }
 
-    /// Appends `seconds.fraction` without intermediate strings (the JSON
-    /// writer's hot path: several per record).
+    /// Appends `seconds.fraction` to text being built (the JSON writer's way).
     static func appendSeconds(_ time: Timestamp, to text: inout String) {
-        let nanoseconds = time.subsecondNanoseconds
-        let micro = nanoseconds % 1000 == 0
-        text += String(time.seconds)
-        text.append(".")
-        var fraction = micro ? nanoseconds / 1000 : nanoseconds
-        var digits = [UInt8](repeating: UInt8(ascii: "0"), count: micro ? 6 : 9)
-        for index in digits.indices.reversed() {
-            digits[index] = UInt8(ascii: "0") + UInt8(fraction % 10)
-            fraction /= 10
-        }
-        text += String(decoding: digits, as: UTF8.self)
+        text += seconds(time)
     }
 
     /// A duration in nanoseconds as seconds.

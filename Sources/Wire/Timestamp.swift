@@ -30,10 +30,19 @@ public struct Timestamp: Hashable, Sendable, Comparable {
 
     /// `seconds.fraction` with `digits` fractional digits (6 like
     /// `tcpdump -tt`, 9 for nanosecond captures), truncated, not rounded.
+    /// Digits are written straight into the string: the JSON and Zeek
+    /// writers call this several times per connection.
     public func formatted(fractionDigits digits: Int = 6) -> String {
-        var divisor: Int64 = 1
-        for _ in digits..<9 { divisor *= 10 }
-        let fraction = String(subsecondNanoseconds / divisor)
-        return "\(seconds)." + String(repeating: "0", count: max(0, digits - fraction.count)) + fraction
+        let digits = min(max(digits, 0), 9)
+        var fraction = subsecondNanoseconds
+        for _ in digits..<9 { fraction /= 10 }
+        let fractionText = String(unsafeUninitializedCapacity: digits) { buffer in
+            for index in stride(from: digits - 1, through: 0, by: -1) {
+                buffer[index] = UInt8(ascii: "0") + UInt8(fraction % 10)
+                fraction /= 10
+            }
+            return digits
+        }
+        return String(seconds) + "." + fractionText
     }
 }
