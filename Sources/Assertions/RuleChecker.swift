@@ -27,6 +27,9 @@ public struct RuleChecker: ConnectionRenderer {
     private let keepsRecords: Bool
     private var verdicts: [Verdict]
 
+    /// Finished connections only.
+    public var events: ReportedEvents { [] }
+
     public init(rules: [CheckRule], server: ConnectionSelection<JSONLines>.Criterion?, keepsRecords: Bool) {
         self.rules = rules
         self.server = server

@@ -15,8 +15,8 @@ public struct LineBuffer: LineSink {
 
 /// One output format: turns the tracker's events into lines.
 public protocol ConnectionRenderer {
-    /// Whether it draws every segment (`.segment` events), not only state changes.
-    var needsSegments: Bool { get }
+    /// The events it draws besides `.finished`; the tracker builds no others.
+    var events: ReportedEvents { get }
 
     /// Lines before any event (column headers, log headers).
     mutating func begin(to output: inout some LineSink)
@@ -26,7 +26,6 @@ public protocol ConnectionRenderer {
 }
 
 extension ConnectionRenderer {
-    public var needsSegments: Bool { false }
     public mutating func begin(to output: inout some LineSink) {}
     public mutating func end(to output: inout some LineSink) {}
 }
@@ -41,7 +40,7 @@ public struct RendererPair<First: ConnectionRenderer, Second: ConnectionRenderer
         self.second = second
     }
 
-    public var needsSegments: Bool { first.needsSegments || second.needsSegments }
+    public var events: ReportedEvents { first.events.union(second.events) }
 
     public mutating func begin(to output: inout some LineSink) {
         first.begin(to: &output)

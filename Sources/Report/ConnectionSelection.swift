@@ -50,7 +50,11 @@ public struct ConnectionSelection<Inner: ConnectionRenderer>: ConnectionRenderer
         self.criterion = criterion
     }
 
-    public var needsSegments: Bool { inner.needsSegments }
+    /// The inner renderer's, and transitions with anomalies: an anomaly
+    /// carries only an id, so a transition must show whose connection it is.
+    public var events: ReportedEvents {
+        inner.events.contains(.anomalies) ? inner.events.union(.transitions) : inner.events
+    }
     public mutating func begin(to output: inout some LineSink) { inner.begin(to: &output) }
     public mutating func end(to output: inout some LineSink) { inner.end(to: &output) }
 

@@ -11,6 +11,9 @@ public struct ConnectionTable: ConnectionRenderer {
 
     public init() {}
 
+    /// Finished connections only.
+    public var events: ReportedEvents { [] }
+
     public mutating func begin(to output: inout some LineSink) {
         output.write(Self.row(Self.columns.map(\.0)))
     }

@@ -4,6 +4,9 @@ import Tracker
 public struct JSONLines: ConnectionRenderer {
     public init() {}
 
+    /// Finished connections only.
+    public var events: ReportedEvents { [] }
+
     public mutating func render(_ event: ConnectionEvent, to output: inout some LineSink) {
         if case .finished(let record) = event { output.write(ConnectionJSON.render(record)) }
     }

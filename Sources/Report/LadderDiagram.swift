@@ -12,7 +12,7 @@ import Wire
 public struct LadderDiagram: ConnectionRenderer {
     static let arrowWidth = 46
     private var histories = ConnectionHistories()
-    public var needsSegments: Bool { true }
+    public var events: ReportedEvents { [.segments, .transitions] }
 
     public init() {}
 

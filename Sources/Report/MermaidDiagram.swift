@@ -5,7 +5,7 @@ import Wire
 /// fenced block, ready to paste into Markdown.
 public struct MermaidDiagram: ConnectionRenderer {
     private var histories = ConnectionHistories()
-    public var needsSegments: Bool { true }
+    public var events: ReportedEvents { [.segments, .transitions] }
 
     public init() {}
 

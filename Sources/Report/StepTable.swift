@@ -12,7 +12,7 @@ public struct StepTable: ConnectionRenderer {
 
     public var language: Language
     private var histories = ConnectionHistories()
-    public var needsSegments: Bool { true }
+    public var events: ReportedEvents { [.segments, .transitions] }
 
     public init(language: Language) {
         self.language = language

@@ -25,6 +25,9 @@ public struct Summary: ConnectionRenderer {
 
     public init() {}
 
+    /// Finished connections only.
+    public var events: ReportedEvents { [] }
+
     public mutating func render(_ event: ConnectionEvent, to output: inout some LineSink) {
         guard case .finished(let record) = event else { return }
         connections += 1

@@ -9,6 +9,8 @@ public struct TransitionLines: ConnectionRenderer {
     /// ANSI colours, for a terminal.
     public var colors: Bool
 
+    public var events: ReportedEvents { [.transitions, .anomalies] }
+
     public init(colors: Bool) {
         self.colors = colors
     }

@@ -44,13 +44,13 @@ struct Connection {
     var handshakeACKTime: Timestamp?
     /// Set once the record has been reported; the entry lingers briefly to absorb stray segments.
     var reportedAt: Timestamp?
-    /// Whether every segment is reported as an event (the diagrams need them).
-    let reportsSegments: Bool
+    /// The events reported besides `.finished`.
+    let reports: ReportedEvents
 
     /// Starts tracking at `segment`, the first one seen on its address/port pair.
-    init(id: UInt64, first segment: TCPSegment, reportsSegments: Bool = false) {
+    init(id: UInt64, first segment: TCPSegment, reports: ReportedEvents = .all) {
         self.id = id
-        self.reportsSegments = reportsSegments
+        self.reports = reports
         let time = segment.timestamp
         firstSeen = time
         lastSeen = time
@@ -121,7 +121,7 @@ struct Connection {
         let receiver = sender.peer
         let flags = segment.flags
         lastSeen = max(lastSeen, segment.timestamp)
-        if reportsSegments {
+        if reports.contains(.segments) {
             sink.receive(.segment(SegmentEvent(connectionID: id, client: clientEndpoint, server: serverEndpoint,
                                                sender: sender, segment: segment)))
         }
@@ -335,6 +335,7 @@ struct Connection {
     /// own: the assumed ESTABLISHED of a mid-stream pickup, the inferred
     /// SYN_SENT of a capture that starts with the SYN-ACK.
     func announceStartingStates(cause: TCPSegment, sink: inout some ConnectionEventSink) {
+        guard reports.contains(.transitions) else { return }
         for role in [Role.client, .server] {
             for transition in endpoints[role.index].transitions {
                 sink.receive(.transition(TransitionEvent(
@@ -366,6 +367,7 @@ struct Connection {
         endpoints[role.index].state = to
         endpoints[role.index].stateSince = time
         endpoints[role.index].transitions.append(transition)
+        guard reports.contains(.transitions) else { return }
         sink.receive(.transition(TransitionEvent(connectionID: id, client: clientEndpoint, server: serverEndpoint,
                                                  role: role, from: from, transition: transition, cause: cause)))
     }
@@ -392,6 +394,7 @@ struct Connection {
         }
         let anomaly = Anomaly(kind: kind, sender: sender, firstSeen: time, count: 1)
         anomalies.append(anomaly)
+        guard reports.contains(.anomalies) else { return }
         sink.receive(.anomaly(connectionID: id, anomaly: anomaly))
     }
 }

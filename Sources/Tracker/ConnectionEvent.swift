@@ -3,7 +3,7 @@ import Wire
 /// What the tracker reports, in capture order.
 public enum ConnectionEvent: Sendable {
     /// A segment of a tracked connection, before what it changes is reported
-    /// (only with `TrackerConfiguration.reportsSegments`).
+    /// (only with `ReportedEvents.segments`).
     case segment(SegmentEvent)
     /// An endpoint changed state.
     case transition(TransitionEvent)
@@ -32,6 +32,22 @@ public struct SegmentEvent: Sendable {
     public var server: Endpoint
     public var sender: Role
     public var segment: TCPSegment
+}
+
+/// Which events the tracker reports besides `.finished`, which it always
+/// reports. A renderer that draws only finished connections asks for none:
+/// building an event per transition is most of the per-segment cost then.
+public struct ReportedEvents: OptionSet, Sendable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    /// `.segment`: every segment, before what it changes (the per-connection diagrams).
+    public static let segments = ReportedEvents(rawValue: 1 << 0)
+    /// `.transition`: every state change, as it happens.
+    public static let transitions = ReportedEvents(rawValue: 1 << 1)
+    /// `.anomaly`: the first of each kind per connection and sender.
+    public static let anomalies = ReportedEvents(rawValue: 1 << 2)
+    public static let all: ReportedEvents = [.segments, .transitions, .anomalies]
 }
 
 /// Where the tracker delivers events. A generic parameter, not an

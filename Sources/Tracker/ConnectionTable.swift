@@ -1,14 +1,15 @@
-/// The connections open at once: a dictionary from flow key to a slot,
-/// slots reused through a free list, and a least-recently-used list threaded
+import Wire
+
+/// The connections open at once: a `FlowIndex` from address/port pair to a
+/// slot, slots reused through a free list, and a least-recently-used list threaded
 /// through the slots by index, so lookups, touches and evictions are O(1).
 ///
 /// Connections live in one contiguous array and are read and changed in
 /// place (`_read`/`_modify`): a connection is several hundred bytes, and
 /// copying it out per segment was most of the time spent.
 struct ConnectionTable {
-    private var index: [FlowKey: Int32] = [:]
+    private var index = FlowIndex()
     private var connections: ContiguousArray<Connection> = []
-    private var keys: ContiguousArray<FlowKey> = []
     private var occupied: ContiguousArray<Bool> = []
     /// Neighbours in the recency list, by slot; -1 at either end. One array
     /// of pairs, so a touch checks one buffer for uniqueness, not two.
@@ -19,7 +20,13 @@ struct ConnectionTable {
 
     var count: Int { index.count }
 
-    func slot(for key: FlowKey) -> Int32? { index[key] }
+    /// The slot of the connection between `source` and `destination`, in either direction.
+    func slot(from source: Endpoint, to destination: Endpoint) -> Int32? {
+        index.slot(hash: index.hash(source, destination)) { slot in
+            let client = connections[Int(slot)].clientEndpoint, server = connections[Int(slot)].serverEndpoint
+            return client == source ? server == destination : client == destination && server == source
+        }
+    }
 
     subscript(slot: Int32) -> Connection {
         _read { yield connections[Int(slot)] }
@@ -35,21 +42,19 @@ struct ConnectionTable {
     /// The least recently used connection's slot, the first to evict.
     var leastRecentlyUsed: Int32? { oldest >= 0 ? oldest : nil }
 
-    mutating func insert(_ connection: Connection, for key: FlowKey) -> Int32 {
+    mutating func insert(_ connection: Connection) -> Int32 {
         let slot: Int32
         if let free = freeSlots.popLast() {
             slot = free
             connections[Int(slot)] = connection
-            keys[Int(slot)] = key
             occupied[Int(slot)] = true
         } else {
             slot = Int32(connections.count)
             connections.append(connection)
-            keys.append(key)
             occupied.append(true)
             links.append((-1, -1))
         }
-        index[key] = slot
+        index.insert(slot, hash: index.hash(connection.clientEndpoint, connection.serverEndpoint))
         linkAsNewest(slot)
         return slot
     }
@@ -64,7 +69,7 @@ struct ConnectionTable {
     /// Frees a slot. Its connection's storage is reused by the next insert.
     mutating func remove(_ slot: Int32) {
         unlink(slot)
-        index[keys[Int(slot)]] = nil
+        index.remove(slot, hash: index.hash(connections[Int(slot)].clientEndpoint, connections[Int(slot)].serverEndpoint))
         occupied[Int(slot)] = false
         freeSlots.append(slot)
     }

@@ -49,8 +49,9 @@ public struct ConnectionTracker {
         if !wentBackwards { now = segment.timestamp }
         if now >= nextSweep { sweep(into: &sink) }
 
-        let key = FlowKey(segment)
-        guard let slot = table.slot(for: key) else { return open(segment, key: key, into: &sink) }
+        guard let slot = table.slot(from: segment.source, to: segment.destination) else {
+            return open(segment, into: &sink)
+        }
         let now = self.now
         let outcome = table.withConnection(slot) { connection -> SegmentOutcome in
             if connection.isStartedAnew(by: segment) { return .startsAnew }
@@ -115,10 +116,10 @@ public struct ConnectionTracker {
             sink.receive(.finished(table[slot].record(reason: .portReused)))
         }
         table.remove(slot)
-        open(segment, key: FlowKey(segment), into: &sink)
+        open(segment, into: &sink)
     }
 
-    private mutating func open(_ segment: TCPSegment, key: FlowKey, into sink: inout some ConnectionEventSink) {
+    private mutating func open(_ segment: TCPSegment, into sink: inout some ConnectionEventSink) {
         if table.count >= configuration.maximumConnections, let victim = table.leastRecentlyUsed {
             if table[victim].reportedAt == nil {
                 statistics.evictions += 1
@@ -126,13 +127,13 @@ public struct ConnectionTracker {
             }
             table.remove(victim)
         }
-        var connection = Connection(id: nextID, first: segment, reportsSegments: configuration.reportsSegments)
+        var connection = Connection(id: nextID, first: segment, reports: configuration.reportedEvents)
         nextID += 1
         statistics.connections += 1
         connection.announceStartingStates(cause: segment, sink: &sink)
         connection.process(segment, sink: &sink)
         connection.reportIfClosed(at: now, sink: &sink)
-        _ = table.insert(connection, for: key)
+        _ = table.insert(connection)
         statistics.peakOpen = max(statistics.peakOpen, table.count)
     }
 

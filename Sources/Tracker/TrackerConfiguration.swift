@@ -11,9 +11,9 @@ public struct TrackerConfiguration: Sendable {
     /// Connections held at once; the least recently used is evicted beyond it.
     public var maximumConnections = 500_000
 
-    /// Report every segment as an event, not only what it changes. Off by
-    /// default: the per-connection diagrams need it, and it costs a copy per segment.
-    public var reportsSegments = false
+    /// The events reported besides `.finished`. Segments are off by default:
+    /// only the per-connection diagrams need them, and each costs a copy.
+    public var reportedEvents: ReportedEvents = [.transitions, .anomalies]
 
     public static let second: Int64 = 1_000_000_000
 

@@ -113,7 +113,7 @@ struct CaptureOptions: ParsableArguments {
     func track<Renderer: ConnectionRenderer>(_ renderer: Renderer, output: LineOutput,
                                              duration: Double? = nil) throws(CommandFailure) -> Renderer {
         var configuration = trackerConfiguration
-        configuration.reportsSegments = renderer.needsSegments
+        configuration.reportedEvents = renderer.events
         var analysis = Analysis(renderer: renderer, output: output, configuration: configuration)
         var progress = Progress()
         // What was read before a failure is still reported: finish on every

@@ -19,7 +19,7 @@ public enum FixtureTracking {
     /// Every event tracking the capture produces, segment events included.
     public static func events(_ path: String) throws -> [ConnectionEvent] {
         var configuration = TrackerConfiguration()
-        configuration.reportsSegments = true
+        configuration.reportedEvents = .all
         var tracker = ConnectionTracker(configuration: configuration)
         var sink = CollectingSink()
         for segment in try segments(path) { tracker.process(segment, into: &sink) }
