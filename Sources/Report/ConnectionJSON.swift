@@ -45,7 +45,7 @@ public enum ConnectionJSON {
         JSONText.appendSeconds(Timestamp(nanosecondsSinceEpoch: nanoseconds), to: &text)
     }
 
-    static func appendTransitions(_ transitions: [StateTransition], to text: inout String) {
+    static func appendTransitions(_ transitions: TransitionLog, to text: inout String) {
         text += "["
         for (index, transition) in transitions.enumerated() {
             text += index == 0 ? "{\"t\":" : ",{\"t\":"

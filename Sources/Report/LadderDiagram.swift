@@ -60,7 +60,7 @@ public struct LadderDiagram: ConnectionRenderer {
         if history.omitted > 0 {
             lines.append(String(repeating: " ", count: timeWidth) + "  … \(history.omitted) more segments not drawn")
         }
-        let transitions = record.clientTransitions + record.serverTransitions
+        let transitions = Array(record.clientTransitions) + record.serverTransitions
         if transitions.contains(where: { $0.inferred || $0.assumed }) {
             lines.append(String(repeating: " ", count: timeWidth) + "  * inferred from later segments, ~ assumed")
         }

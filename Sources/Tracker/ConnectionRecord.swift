@@ -104,8 +104,8 @@ public struct ConnectionRecord: Sendable {
     /// nil when nothing shows what the endpoint did (a server that never answered).
     public var clientState: TCPState?
     public var serverState: TCPState?
-    public var clientTransitions: [StateTransition]
-    public var serverTransitions: [StateTransition]
+    public var clientTransitions: TransitionLog
+    public var serverTransitions: TransitionLog
     /// SYN → SYN-ACK and SYN-ACK → ACK, in nanoseconds, where both were seen.
     public var synToSynAck: Int64?
     public var synAckToAck: Int64?

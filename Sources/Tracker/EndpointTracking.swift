@@ -28,7 +28,7 @@ struct PendingReceipt {
 struct EndpointTracking {
     var state: TCPState
     var stateSince: Timestamp
-    var transitions: [StateTransition] = []
+    var transitions = TransitionLog()
     /// Its initial sequence number, once its SYN (or SYN-ACK) is seen or inferred.
     var initialSequence: SequenceNumber?
     /// One past the highest sequence number it was seen to send.
@@ -54,7 +54,6 @@ struct EndpointTracking {
     init(state: TCPState, since time: Timestamp) {
         self.state = state
         stateSince = time
-        transitions.reserveCapacity(4)
     }
 
     /// Whether the endpoint's ISN has been acknowledged by `acknowledgment`.

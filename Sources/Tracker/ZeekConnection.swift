@@ -31,14 +31,15 @@ struct ZeekConnection {
 
     /// Zeek's logarithmic history entries: the letter at the 1st, 10th, 100th… event.
     struct ScaledCount {
-        var count = 0
-        var threshold = 1
+        var count: UInt32 = 0
+        var threshold: UInt32 = 1
 
         /// Counts one event; true when this one earns a letter.
         mutating func record() -> Bool {
+            guard count < .max else { return false }
             count += 1
             guard count == threshold else { return false }
-            threshold *= 10
+            threshold = threshold <= UInt32.max / 10 ? threshold * 10 : .max
             return true
         }
     }
@@ -54,20 +55,26 @@ struct ZeekConnection {
         static let multiFlag: UInt32 = 1 << 6
     }
 
-    /// Longer histories are cut here, so a connection's memory stays bounded.
+    /// Longer histories are cut here. The letters live in the connection
+    /// itself, so adding one is a store, not an array append.
     static let maximumHistory = 48
 
     var originator = Endpoint()
     var responder = Endpoint()
-    private(set) var history: [UInt8] = []
+    private var history = InlineArray<48, UInt8>(repeating: 0)
+    private var historyCount = 0
     private var seen: UInt32 = 0
 
     init(flipped: Bool) {
-        history.reserveCapacity(12)
-        if flipped { history.append(UInt8(ascii: "^")) }
+        if flipped { add(UInt8(ascii: "^"), true) }
     }
 
-    var historyText: String { String(decoding: history, as: UTF8.self) }
+    var historyText: String {
+        String(unsafeUninitializedCapacity: historyCount) { buffer in
+            for index in 0..<historyCount { buffer[index] = history[index] }
+            return historyCount
+        }
+    }
 
     /// Processes one segment as Zeek's `DeliverPacket` does: history, window, state machine.
     mutating func update(_ segment: TCPSegment, fromOriginator isOriginator: Bool,
@@ -190,8 +197,9 @@ struct ZeekConnection {
 
     /// Appends an upper-case ASCII letter, lower-cased for the responder.
     private mutating func add(_ letter: UInt8, _ isOriginator: Bool) {
-        guard history.count < Self.maximumHistory else { return }
-        history.append(isOriginator ? letter : letter | 0x20)
+        guard historyCount < Self.maximumHistory else { return }
+        history[historyCount] = isOriginator ? letter : letter | 0x20
+        historyCount += 1
     }
 
     /// Zeek's `conn_state` (base/protocols/conn/main.zeek), from the two
@@ -218,12 +226,14 @@ struct ZeekConnection {
 
     /// Zeek's `/\^?S[^HAFGIQ]*R.*/`: a SYN, then a RST with none of H, A, F, G, I, Q between.
     private var historyMatchesRSTOS0: Bool {
-        var letters = history[...]
-        if letters.first == UInt8(ascii: "^") { letters = letters.dropFirst() }
-        guard letters.first == UInt8(ascii: "S") else { return false }
-        for letter in letters.dropFirst() {
+        var position = historyCount > 0 && history[0] == UInt8(ascii: "^") ? 1 : 0
+        guard position < historyCount, history[position] == UInt8(ascii: "S") else { return false }
+        position += 1
+        while position < historyCount {
+            let letter = history[position]
             if letter == UInt8(ascii: "R") { return true }
             if "HAFGIQ".utf8.contains(letter) { return false }
+            position += 1
         }
         return false
     }
