@@ -87,12 +87,16 @@ struct Connection {
         zeek = ZeekConnection(flipped: segment.source != clientEndpoint)
     }
 
+    // Inlined, as are the other non-mutating helpers the per-segment path
+    // calls: a call copies the whole connection (some 700 bytes) to pass it.
+    @inline(__always)
     func role(ofSender segment: TCPSegment) -> Role {
         segment.source == clientEndpoint ? .client : .server
     }
 
     /// A SYN with an ISN other than its sender's on this pair starts a new
     /// connection. One with ACK, FIN or RST beside it opens nothing.
+    @inline(__always)
     func isStartedAnew(by segment: TCPSegment) -> Bool {
         guard segment.flags.contains(.syn), segment.flags.isDisjoint(with: [.ack, .fin, .rst]) else { return false }
         let sender = role(ofSender: segment)
@@ -102,6 +106,7 @@ struct Connection {
         return initial != segment.sequence
     }
 
+    @inline(__always)
     var isClosed: Bool {
         endpoints[0].state == .closed && (endpoints[1].state == .closed || endpoints[1].transitions.isEmpty)
     }
