@@ -2,67 +2,110 @@ import Tracker
 import Wire
 
 /// One connection record as one line of JSON (NDJSON), with the fields and
-/// names DESIGN.md fixes as the contract.
+/// names DESIGN.md fixes as the contract, in its order.
 public enum ConnectionJSON {
     public static func render(_ record: ConnectionRecord) -> String {
-        var text = ""
-        text.reserveCapacity(1024)
-        text += "{\"id\":" + String(record.id)
-        text += ",\"ip_version\":" + String(record.ipVersion)
-        text += ",\"client\":" + endpoint(record.client)
-        text += ",\"server\":" + endpoint(record.server)
-        text += record.initiatorKnown ? ",\"initiator_known\":true" : ",\"initiator_known\":false"
-        text += ",\"first_seen\":"
-        JSONText.appendSeconds(record.firstSeen, to: &text)
-        text += ",\"last_seen\":"
-        JSONText.appendSeconds(record.lastSeen, to: &text)
-        text += ",\"handshake\":\"" + record.handshake.rawValue + "\""
-        text += ",\"close\":\"" + record.close.rawValue + "\""
-        text += ",\"client_state\":" + (record.clientState.map { "\"" + $0.rawValue + "\"" } ?? "null")
-        text += ",\"server_state\":" + (record.serverState.map { "\"" + $0.rawValue + "\"" } ?? "null")
-        text += ",\"client_transitions\":"
-        appendTransitions(record.clientTransitions, to: &text)
-        text += ",\"server_transitions\":"
-        appendTransitions(record.serverTransitions, to: &text)
-        text += ",\"rtt\":{\"syn_synack\":"
-        appendDuration(record.synToSynAck, to: &text)
-        text += ",\"synack_ack\":"
-        appendDuration(record.synAckToAck, to: &text)
-        text += "},\"client_packets\":" + String(record.clientPackets)
-        text += ",\"server_packets\":" + String(record.serverPackets)
-        text += ",\"client_bytes\":" + String(record.clientBytes)
-        text += ",\"server_bytes\":" + String(record.serverBytes)
-        text += ",\"syn_retransmissions\":" + String(record.synRetransmissions)
-        text += ",\"anomalies\":[" + record.anomalies.map(anomaly).joined(separator: ",") + "]"
-        text += ",\"zeek_conn_state\":" + JSONText.string(record.zeekConnState)
-        text += ",\"zeek_history\":" + JSONText.string(record.zeekHistory)
-        text += ",\"end_reason\":\"" + record.finishReason.rawValue + "\"}"
-        return text
-    }
-
-    static func appendDuration(_ nanoseconds: Int64?, to text: inout String) {
-        guard let nanoseconds else { return text += "null" }
-        JSONText.appendSeconds(Timestamp(nanosecondsSinceEpoch: nanoseconds), to: &text)
-    }
-
-    static func appendTransitions(_ transitions: TransitionLog, to text: inout String) {
-        text += "["
-        for (index, transition) in transitions.enumerated() {
-            text += index == 0 ? "{\"t\":" : ",{\"t\":"
-            JSONText.appendSeconds(transition.time, to: &text)
-            text += ",\"state\":\"" + transition.state.rawValue + "\""
-            text += transition.inferred ? ",\"inferred\":true" : ",\"inferred\":false"
-            text += transition.assumed ? ",\"assumed\":true}" : ",\"assumed\":false}"
+        var line = TextLine(capacity: 1024)
+        line.append("{\"id\":")
+        line.bytes.appendDecimal(record.id)
+        line.append(",\"ip_version\":")
+        line.append(Int(record.ipVersion))
+        line.append(",\"client\":")
+        append(record.client, to: &line)
+        line.append(",\"server\":")
+        append(record.server, to: &line)
+        line.append(record.initiatorKnown ? ",\"initiator_known\":true" : ",\"initiator_known\":false")
+        line.append(",\"first_seen\":")
+        appendSeconds(record.firstSeen, to: &line)
+        line.append(",\"last_seen\":")
+        appendSeconds(record.lastSeen, to: &line)
+        line.append(",\"handshake\":\"")
+        line.append(record.handshake.rawValue)
+        line.append("\",\"close\":\"")
+        line.append(record.close.rawValue)
+        line.append("\",\"client_state\":")
+        append(record.clientState, to: &line)
+        line.append(",\"server_state\":")
+        append(record.serverState, to: &line)
+        line.append(",\"client_transitions\":")
+        append(record.clientTransitions, to: &line)
+        line.append(",\"server_transitions\":")
+        append(record.serverTransitions, to: &line)
+        line.append(",\"rtt\":{\"syn_synack\":")
+        appendDuration(record.synToSynAck, to: &line)
+        line.append(",\"synack_ack\":")
+        appendDuration(record.synAckToAck, to: &line)
+        line.append("},\"client_packets\":")
+        line.append(record.clientPackets)
+        line.append(",\"server_packets\":")
+        line.append(record.serverPackets)
+        line.append(",\"client_bytes\":")
+        line.append(record.clientBytes)
+        line.append(",\"server_bytes\":")
+        line.append(record.serverBytes)
+        line.append(",\"syn_retransmissions\":")
+        line.append(record.synRetransmissions)
+        line.append(",\"anomalies\":[")
+        for (index, anomaly) in record.anomalies.enumerated() {
+            if index > 0 { line.append(",") }
+            append(anomaly, to: &line)
         }
-        text += "]"
+        line.append("],\"zeek_conn_state\":")
+        line.appendJSONString(record.zeekConnState)
+        line.append(",\"zeek_history\":")
+        line.appendJSONString(record.zeekHistory)
+        line.append(",\"end_reason\":\"")
+        line.append(record.finishReason.rawValue)
+        line.append("\"}")
+        return line.text
     }
 
-    static func endpoint(_ endpoint: Endpoint) -> String {
-        "{\"ip\":" + JSONText.string(endpoint.address.description) + ",\"port\":\(endpoint.port)}"
+    static func appendSeconds(_ time: Timestamp, to line: inout TextLine) {
+        line.append(time, fractionDigits: TimeText.fractionDigits(time))
     }
 
-    static func anomaly(_ anomaly: Anomaly) -> String {
-        "{\"kind\":" + JSONText.string(anomaly.kind.rawValue) + ",\"from\":" + JSONText.string(anomaly.sender.rawValue)
-            + ",\"first_seen\":" + JSONText.seconds(anomaly.firstSeen) + ",\"count\":\(anomaly.count)}"
+    static func appendDuration(_ nanoseconds: Int64?, to line: inout TextLine) {
+        guard let nanoseconds else { return line.append("null") }
+        appendSeconds(Timestamp(nanosecondsSinceEpoch: nanoseconds), to: &line)
+    }
+
+    static func append(_ state: TCPState?, to line: inout TextLine) {
+        guard let state else { return line.append("null") }
+        line.append("\"")
+        line.append(state.rawValue)
+        line.append("\"")
+    }
+
+    static func append(_ transitions: TransitionLog, to line: inout TextLine) {
+        line.append("[")
+        for (index, transition) in transitions.enumerated() {
+            line.append(index == 0 ? "{\"t\":" : ",{\"t\":")
+            appendSeconds(transition.time, to: &line)
+            line.append(",\"state\":\"")
+            line.append(transition.state.rawValue)
+            line.append(transition.inferred ? "\",\"inferred\":true" : "\",\"inferred\":false")
+            line.append(transition.assumed ? ",\"assumed\":true}" : ",\"assumed\":false}")
+        }
+        line.append("]")
+    }
+
+    static func append(_ endpoint: Endpoint, to line: inout TextLine) {
+        line.append("{\"ip\":\"")
+        line.append(endpoint.address)
+        line.append("\",\"port\":")
+        line.append(Int(endpoint.port))
+        line.append("}")
+    }
+
+    static func append(_ anomaly: Anomaly, to line: inout TextLine) {
+        line.append("{\"kind\":\"")
+        line.append(anomaly.kind.rawValue)
+        line.append("\",\"from\":\"")
+        line.append(anomaly.sender.rawValue)
+        line.append("\",\"first_seen\":")
+        appendSeconds(anomaly.firstSeen, to: &line)
+        line.append(",\"count\":")
+        line.append(anomaly.count)
+        line.append("}")
     }
 }

@@ -21,7 +21,7 @@ public struct ConnectionTable: ConnectionRenderer {
     public mutating func render(_ event: ConnectionEvent, to output: inout some LineSink) {
         guard case .finished(let record) = event else { return }
         let rtt = record.synToSynAck.map { milliseconds($0) } ?? "-"
-        let duration = JSONText.seconds(nanoseconds: record.lastSeen - record.firstSeen)
+        let duration = TimeText.seconds(nanoseconds: record.lastSeen - record.firstSeen)
         output.write(Self.row([
             String(record.id), record.client.description, record.server.description, record.handshake.rawValue,
             record.close.rawValue, record.clientState?.rawValue ?? "-", record.serverState?.rawValue ?? "-", rtt,

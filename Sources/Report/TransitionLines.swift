@@ -19,7 +19,7 @@ public struct TransitionLines: ConnectionRenderer {
         switch event {
         case .transition(let change):
             let endpoint = change.role == .client ? change.client : change.server
-            var line = "\(JSONText.seconds(change.transition.time)) #\(change.connectionID) "
+            var line = "\(TimeText.seconds(change.transition.time)) #\(change.connectionID) "
                 + paint(change.role.rawValue.padding(6), change.role == .client ? .cyan : .magenta)
                 + " \(endpoint) \(change.from.rawValue) → " + paint(change.transition.state.rawValue, .bold)
             if let cause = change.cause {
@@ -33,11 +33,11 @@ public struct TransitionLines: ConnectionRenderer {
             }
             output.write(line)
         case .anomaly(let id, let anomaly):
-            output.write("\(JSONText.seconds(anomaly.firstSeen)) #\(id) "
+            output.write("\(TimeText.seconds(anomaly.firstSeen)) #\(id) "
                 + paint("anomaly \(anomaly.kind.rawValue) from \(anomaly.sender.rawValue)", .red))
         case .finished(let record):
             let states = "client \(record.clientState?.rawValue ?? "-"), server \(record.serverState?.rawValue ?? "-")"
-            output.write(paint("\(JSONText.seconds(record.lastSeen)) #\(record.id) done: \(record.client) → "
+            output.write(paint("\(TimeText.seconds(record.lastSeen)) #\(record.id) done: \(record.client) → "
                 + "\(record.server) handshake \(record.handshake.rawValue), close \(record.close.rawValue), "
                 + "\(states) (\(record.finishReason.rawValue))", .dim))
         case .segment:

@@ -39,43 +39,62 @@ public struct ZeekConnLog: ConnectionRenderer {
             output.write("#types\t" + Self.types.joined(separator: "\t"))
         }
         lastTime = max(lastTime ?? record.lastSeen, record.lastSeen)
-        output.write(Self.row(record).joined(separator: "\t"))
+        output.write(Self.row(record))
     }
 
     public mutating func end(to output: inout some LineSink) {
         if let lastTime { output.write("#close\t" + Self.logTime(lastTime)) }
     }
 
-    static func row(_ record: ConnectionRecord) -> [String] {
+    /// One conn.log line, tab-separated in `fields` order.
+    static func row(_ record: ConnectionRecord) -> String {
         let duration = record.lastSeen - record.firstSeen
         let measured = duration > 0
-        return [
-            record.firstSeen.formatted(fractionDigits: 6), uid(record),
-            record.client.address.description, String(record.client.port),
-            record.server.address.description, String(record.server.port),
-            "tcp", "-",
-            measured ? Timestamp(nanosecondsSinceEpoch: duration).formatted(fractionDigits: 6) : "-",
-            measured ? String(record.clientBytes) : "-", measured ? String(record.serverBytes) : "-",
-            record.zeekConnState, "-", "-", "0", record.zeekHistory.isEmpty ? "-" : record.zeekHistory,
-            String(record.clientPackets), String(record.clientIPBytes),
-            String(record.serverPackets), String(record.serverIPBytes),
-            "-", "6",
-        ]
+        var line = TextLine(capacity: 256)
+        line.append(record.firstSeen, fractionDigits: 6)
+        line.append("\t")
+        appendUID(record, to: &line)
+        for endpoint in [record.client, record.server] {
+            line.append("\t")
+            line.append(endpoint.address)
+            line.append("\t")
+            line.append(Int(endpoint.port))
+        }
+        line.append("\ttcp\t-\t")
+        if measured {
+            line.append(Timestamp(nanosecondsSinceEpoch: duration), fractionDigits: 6)
+            line.append("\t")
+            line.append(record.clientBytes)
+            line.append("\t")
+            line.append(record.serverBytes)
+        } else {
+            line.append("-\t-\t-")
+        }
+        line.append("\t")
+        line.append(record.zeekConnState)
+        line.append("\t-\t-\t0\t")
+        line.append(record.zeekHistory.isEmpty ? "-" : record.zeekHistory)
+        for count in [record.clientPackets, record.clientIPBytes, record.serverPackets, record.serverIPBytes] {
+            line.append("\t")
+            line.append(count)
+        }
+        line.append("\t-\t6")
+        return line.text
     }
 
     /// Zeek's uid shape, `C` and 17 base-62 characters, derived from the
     /// connection's id and first time so the same capture gives the same uids.
-    static func uid(_ record: ConnectionRecord) -> String {
-        let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+    static func appendUID(_ record: ConnectionRecord, to line: inout TextLine) {
         var state = record.id &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(bitPattern: record.firstSeen.nanosecondsSinceEpoch)
-        var text = "C"
+        line.append("C")
         for round in 0..<17 {
             if round % 8 == 0 { state = mix(state &+ UInt64(round)) }
-            text.append(alphabet[Int(state % 62)])
+            line.bytes.append(base62[Int(state % 62)])
             state /= 62
         }
-        return text
     }
+
+    private static let base62 = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
 
     /// SplitMix64's finaliser.
     static func mix(_ value: UInt64) -> UInt64 {

@@ -421,8 +421,9 @@ extension Connection {
     }
 
     func record(reason: FinishReason) -> ConnectionRecord {
+        // Capture time running backwards makes no round-trip time.
         let synToSynAck = lastSYNTime.flatMap { syn in synAckTime.map { $0 - syn } }.flatMap { $0 >= 0 ? $0 : nil }
-        let synAckToAck = synAckTime.flatMap { synAck in handshakeACKTime.map { $0 - synAck } }
+        let synAckToAck = synAckTime.flatMap { synAck in handshakeACKTime.map { $0 - synAck } }.flatMap { $0 >= 0 ? $0 : nil }
         return ConnectionRecord(
             id: id, client: clientEndpoint, server: serverEndpoint, initiatorKnown: initiatorKnown,
             firstSeen: firstSeen, lastSeen: lastSeen, handshake: handshake, close: close,

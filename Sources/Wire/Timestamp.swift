@@ -29,20 +29,25 @@ public struct Timestamp: Hashable, Sendable, Comparable {
     }
 
     /// `seconds.fraction` with `digits` fractional digits (6 like
-    /// `tcpdump -tt`, 9 for nanosecond captures), truncated, not rounded.
-    /// Digits are written straight into the string: the JSON and Zeek
-    /// writers call this several times per connection.
+    /// `tcpdump -tt`, 9 for nanosecond captures), truncated toward zero, not
+    /// rounded; a time before the epoch (or a negative duration) gets a `-`.
     public func formatted(fractionDigits digits: Int = 6) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32)
+        appendFormatted(fractionDigits: digits, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends `formatted(fractionDigits:)`'s text as UTF-8: the JSON and
+    /// Zeek writers build whole records as bytes, a few times per record.
+    public func appendFormatted(fractionDigits digits: Int, to bytes: inout [UInt8]) {
         let digits = min(max(digits, 0), 9)
-        var fraction = subsecondNanoseconds
+        if nanosecondsSinceEpoch < 0 { bytes.append(UInt8(ascii: "-")) }
+        let magnitude = nanosecondsSinceEpoch.magnitude
+        bytes.appendDecimal(magnitude / 1_000_000_000)
+        bytes.append(UInt8(ascii: "."))
+        var fraction = magnitude % 1_000_000_000
         for _ in digits..<9 { fraction /= 10 }
-        let fractionText = String(unsafeUninitializedCapacity: digits) { buffer in
-            for index in stride(from: digits - 1, through: 0, by: -1) {
-                buffer[index] = UInt8(ascii: "0") + UInt8(fraction % 10)
-                fraction /= 10
-            }
-            return digits
-        }
-        return String(seconds) + "." + fractionText
+        bytes.appendDecimal(fraction, minimumDigits: digits)
     }
 }

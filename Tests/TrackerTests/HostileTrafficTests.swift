@@ -138,4 +138,17 @@ struct HostileTrafficTests {
         #expect(record.anomalies.map(\.kind) == [.timeWentBackwards])
         #expect(record.clientTrace == "SYN_SENT@0 ESTABLISHED@2 FIN_WAIT_1@10")
     }
+
+    /// An ACK stamped before the SYN-ACK it answers measures no round trip:
+    /// the record says none rather than a negative one.
+    @Test func handshakeAnsweredBeforeItsQuestion() {
+        var c = Conversation()
+        c.client(.syn, seq: 100, at: 0)
+        c.server([.syn, .ack], seq: 300, ack: 101, at: 10)
+        c.client(.ack, seq: 101, ack: 301, at: 4)
+        let record = c.run().record
+        #expect(record.synToSynAck == 10_000_000)
+        #expect(record.synAckToAck == nil)
+        #expect(record.anomalies.map(\.kind) == [.timeWentBackwards])
+    }
 }

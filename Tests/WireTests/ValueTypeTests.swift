@@ -49,4 +49,33 @@ struct ValueTypeTests {
         #expect(time.formatted(fractionDigits: 3) == "1700000000.001")
         #expect((time + 1_000_000_000) - time == 1_000_000_000)
     }
+
+    /// Negative values (durations across time running backwards, times
+    /// before the epoch) and the extremes format without trapping.
+    @Test(arguments: [
+        (Int64(-5_000_000), 6, "-0.005000"),
+        (-1_500_000_000, 9, "-1.500000000"),
+        (0, 6, "0.000000"),
+        (7, 0, "0."),
+        (.max, 9, "9223372036.854775807"),
+        (.min, 9, "-9223372036.854775808"),
+    ])
+    func timestampFormattingAtTheEdges(nanoseconds: Int64, digits: Int, expected: String) {
+        #expect(Timestamp(nanosecondsSinceEpoch: nanoseconds).formatted(fractionDigits: digits) == expected)
+    }
+
+    @Test func decimalDigitsInPlace() {
+        var bytes: [UInt8] = []
+        bytes.appendDecimal(0)
+        bytes.append(UInt8(ascii: " "))
+        bytes.appendDecimal(-42)
+        bytes.append(UInt8(ascii: " "))
+        bytes.appendDecimal(UInt64.max)
+        bytes.append(UInt8(ascii: " "))
+        bytes.appendDecimal(7, minimumDigits: 3)
+        bytes.append(UInt8(ascii: " "))
+        bytes.appendDecimal(0, minimumDigits: 0)
+        bytes.appendDecimal(Int.min)
+        #expect(String(decoding: bytes, as: UTF8.self) == "0 -42 18446744073709551615 007 -9223372036854775808")
+    }
 }
