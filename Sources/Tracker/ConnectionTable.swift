@@ -4,12 +4,18 @@ import Wire
 /// slot, slots reused through a free list, and a least-recently-used list threaded
 /// through the slots by index, so lookups, touches and evictions are O(1).
 ///
-/// Connections live in one contiguous array and are read and changed in
-/// place (`_read`/`_modify`): a connection is several hundred bytes, and
-/// copying it out per segment was most of the time spent.
+/// Connections are read and changed in place (`_read`/`_modify`): a
+/// connection is several hundred bytes, and copying it out per segment was
+/// most of the time spent. They live in fixed-size chunks that never move:
+/// one growing array copied every connection into a buffer twice the size,
+/// and held both at once, so peak memory was twice what was open.
 struct ConnectionTable {
+    private static let chunkShift = 10
+    private static let chunkMask = 1 << chunkShift - 1
+
     private var index = FlowIndex()
-    private var connections: ContiguousArray<Connection> = []
+    private var chunks: [ContiguousArray<Connection>] = []
+    private var slotCount = 0
     private var occupied: ContiguousArray<Bool> = []
     /// Neighbours in the recency list, by slot; -1 at either end. One array
     /// of pairs, so a touch checks one buffer for uniqueness, not two.
@@ -23,20 +29,32 @@ struct ConnectionTable {
     /// The slot of the connection between `source` and `destination`, in either direction.
     func slot(from source: Endpoint, to destination: Endpoint) -> Int32? {
         index.slot(hash: index.hash(source, destination)) { slot in
-            let client = connections[Int(slot)].clientEndpoint, server = connections[Int(slot)].serverEndpoint
+            let (chunk, offset) = Self.position(slot)
+            let client = chunks[chunk][offset].clientEndpoint, server = chunks[chunk][offset].serverEndpoint
             return client == source ? server == destination : client == destination && server == source
         }
     }
 
     subscript(slot: Int32) -> Connection {
-        _read { yield connections[Int(slot)] }
-        _modify { yield &connections[Int(slot)] }
+        _read {
+            let (chunk, offset) = Self.position(slot)
+            yield chunks[chunk][offset]
+        }
+        _modify {
+            let (chunk, offset) = Self.position(slot)
+            yield &chunks[chunk][offset]
+        }
+    }
+
+    private static func position(_ slot: Int32) -> (chunk: Int, offset: Int) {
+        (Int(slot) >> chunkShift, Int(slot) & chunkMask)
     }
 
     /// Runs `body` on a connection in place: one exclusive access for all
     /// the work a segment does, and no copy of the connection.
     mutating func withConnection<Result>(_ slot: Int32, _ body: (inout Connection) -> Result) -> Result {
-        body(&connections[Int(slot)])
+        let (chunk, offset) = Self.position(slot)
+        return body(&chunks[chunk][offset])
     }
 
     /// The least recently used connection's slot, the first to evict.
@@ -46,11 +64,16 @@ struct ConnectionTable {
         let slot: Int32
         if let free = freeSlots.popLast() {
             slot = free
-            connections[Int(slot)] = connection
+            self[slot] = connection
             occupied[Int(slot)] = true
         } else {
-            slot = Int32(connections.count)
-            connections.append(connection)
+            slot = Int32(slotCount)
+            slotCount += 1
+            if slot & Int32(Self.chunkMask) == 0 {
+                chunks.append([])
+                chunks[chunks.count - 1].reserveCapacity(Self.chunkMask + 1)
+            }
+            chunks[chunks.count - 1].append(connection)
             occupied.append(true)
             links.append((-1, -1))
         }
@@ -69,7 +92,7 @@ struct ConnectionTable {
     /// Frees a slot. Its connection's storage is reused by the next insert.
     mutating func remove(_ slot: Int32) {
         unlink(slot)
-        index.remove(slot, hash: index.hash(connections[Int(slot)].clientEndpoint, connections[Int(slot)].serverEndpoint))
+        index.remove(slot, hash: index.hash(self[slot].clientEndpoint, self[slot].serverEndpoint))
         occupied[Int(slot)] = false
         freeSlots.append(slot)
     }
