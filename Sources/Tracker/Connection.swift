@@ -142,7 +142,7 @@ struct Connection {
             inferMissingSegments(acknowledgedBy: segment, from: sender, sink: &sink)
             if let pending = endpoints[sender.index].pending, pending.end <= segment.acknowledgment {
                 endpoints[sender.index].pending = nil
-                applyReceipt(pending, to: sender, at: segment.timestamp, inferred: false, cause: segment, sink: &sink)
+                applyReceipt(pending, to: sender, at: segment.timestamp, inferred: false, cause: causeIfReported(segment), sink: &sink)
             }
             endpoints[sender.index].recordAcknowledgment(segment.acknowledgment)
         }
@@ -174,10 +174,10 @@ struct Connection {
             if sender == .server, synAckTime == nil {
                 synAckTime = segment.timestamp
             }
-            fire(.sendSYNACK, sender, at: segment.timestamp, cause: segment, sink: &sink)
+            fire(.sendSYNACK, sender, at: segment.timestamp, cause: causeIfReported(segment), sink: &sink)
         } else {
             if sender == .server { simultaneousOpen = true }
-            fire(.sendSYN, sender, at: segment.timestamp, cause: segment, sink: &sink)
+            fire(.sendSYN, sender, at: segment.timestamp, cause: causeIfReported(segment), sink: &sink)
         }
     }
 
@@ -191,7 +191,7 @@ struct Connection {
            !(segment.flags.contains(.ack) && endpoints[receiver.index].isFINAcknowledged(by: segment.acknowledgment)) {
             finsCrossed = true
         }
-        fire(.sendFIN, sender, at: segment.timestamp, cause: segment, sink: &sink)
+        fire(.sendFIN, sender, at: segment.timestamp, cause: causeIfReported(segment), sink: &sink)
     }
 
     /// The receiver's side of a non-RST segment.
@@ -208,7 +208,7 @@ struct Connection {
                 && !pending.flags.contains(.ack) && pending.sequence == segment.sequence
             if later || synBecameSYNACK {
                 endpoints[receiver.index].pending = nil
-                applyReceipt(pending, to: receiver, at: segment.timestamp, inferred: false, cause: segment, sink: &sink)
+                applyReceipt(pending, to: receiver, at: segment.timestamp, inferred: false, cause: causeIfReported(segment), sink: &sink)
             } else if carriesControl {
                 return
             }
@@ -217,7 +217,7 @@ struct Connection {
             endpoints[receiver.index].pending = PendingReceipt(segment)
         } else if flags.contains(.ack) {
             applyReceipt(PendingReceipt(segment), to: receiver, at: segment.timestamp, inferred: false,
-                         cause: segment, sink: &sink)
+                         cause: causeIfReported(segment), sink: &sink)
         }
     }
 
@@ -228,20 +228,20 @@ struct Connection {
         let acksSYN = hasACK && endpoints[role.index].isSYNAcknowledged(by: receipt.acknowledgment)
         if receipt.flags.contains(.syn) {
             if !hasACK {
-                fire(.receiveSYN, role, at: time, inferred: inferred, possibleCause: cause, sink: &sink)
+                fire(.receiveSYN, role, at: time, inferred: inferred, cause: cause, sink: &sink)
             } else if acksSYN {
-                fire(.receiveSYNACK, role, at: time, inferred: inferred, possibleCause: cause, sink: &sink)
+                fire(.receiveSYNACK, role, at: time, inferred: inferred, cause: cause, sink: &sink)
             }
         } else if acksSYN {
             if role == .server, handshakeACKTime == nil { handshakeACKTime = time }
-            fire(.receiveACKOfSYN, role, at: time, inferred: inferred, possibleCause: cause, sink: &sink)
+            fire(.receiveACKOfSYN, role, at: time, inferred: inferred, cause: cause, sink: &sink)
         }
         let acksFIN = hasACK && endpoints[role.index].isFINAcknowledged(by: receipt.acknowledgment)
         if receipt.flags.contains(.fin), !endpoints[role.index].processedPeerFIN {
             endpoints[role.index].processedPeerFIN = true
-            fire(.receiveFIN(acksOurFIN: acksFIN), role, at: time, inferred: inferred, possibleCause: cause, sink: &sink)
+            fire(.receiveFIN(acksOurFIN: acksFIN), role, at: time, inferred: inferred, cause: cause, sink: &sink)
         } else if acksFIN {
-            fire(.receiveACKOfFIN, role, at: time, inferred: inferred, possibleCause: cause, sink: &sink)
+            fire(.receiveACKOfFIN, role, at: time, inferred: inferred, cause: cause, sink: &sink)
         }
     }
 
@@ -256,8 +256,8 @@ struct Connection {
             endpoints[1].initialSequence = segment.acknowledgment + UInt32.max
             endpoints[1].firstDataSequence = segment.acknowledgment
             endpoints[1].nextSequence = segment.acknowledgment
-            fire(.sendSYNACK, .server, at: time, inferred: true, cause: segment, sink: &sink)
-            fire(.receiveSYNACK, .client, at: time, inferred: true, cause: segment, sink: &sink)
+            fire(.sendSYNACK, .server, at: time, inferred: true, cause: causeIfReported(segment), sink: &sink)
+            fire(.receiveSYNACK, .client, at: time, inferred: true, cause: causeIfReported(segment), sink: &sink)
             if handshakeACKTime == nil { handshakeACKTime = time }
             return
         }
@@ -266,11 +266,11 @@ struct Connection {
         endpoints[receiver.index].finSequence = next
         endpoints[receiver.index].nextSequence = segment.acknowledgment
         finSeen = true
-        fire(.sendFIN, receiver, at: time, inferred: true, cause: segment, sink: &sink)
+        fire(.sendFIN, receiver, at: time, inferred: true, cause: causeIfReported(segment), sink: &sink)
         if !endpoints[sender.index].processedPeerFIN {
             endpoints[sender.index].processedPeerFIN = true
             let acksOurFIN = endpoints[receiver.index].highestAcknowledgment.map { endpoints[sender.index].isFINAcknowledged(by: $0) } ?? false
-            fire(.receiveFIN(acksOurFIN: acksOurFIN), sender, at: time, inferred: true, cause: segment, sink: &sink)
+            fire(.receiveFIN(acksOurFIN: acksOurFIN), sender, at: time, inferred: true, cause: causeIfReported(segment), sink: &sink)
         }
     }
 
@@ -281,7 +281,7 @@ struct Connection {
         let receiver = sender.peer
         if let pending = endpoints[receiver.index].pending, pending.end <= segment.sequence {
             endpoints[receiver.index].pending = nil
-            applyReceipt(pending, to: receiver, at: segment.timestamp, inferred: false, cause: segment, sink: &sink)
+            applyReceipt(pending, to: receiver, at: segment.timestamp, inferred: false, cause: causeIfReported(segment), sink: &sink)
         }
         guard isAcceptableRST(segment, to: receiver) else {
             recordAnomaly(.rstOutOfWindow, sender: sender, at: segment.timestamp, sink: &sink)
@@ -289,8 +289,8 @@ struct Connection {
         }
         if endpoints[receiver.index].state == .synSent, receiver == .client { refused = true }
         if endpoints[sender.index].state != .closed || endpoints[receiver.index].state != .closed { closedByRST = true }
-        fire(.sendRST, sender, at: segment.timestamp, cause: segment, sink: &sink)
-        fire(.receiveRST, receiver, at: segment.timestamp, cause: segment, sink: &sink)
+        fire(.sendRST, sender, at: segment.timestamp, cause: causeIfReported(segment), sink: &sink)
+        fire(.receiveRST, receiver, at: segment.timestamp, cause: causeIfReported(segment), sink: &sink)
     }
 
     private func isAcceptableRST(_ segment: TCPSegment, to receiver: Role) -> Bool {
@@ -330,7 +330,7 @@ struct Connection {
     /// A new SYN reused the pair: an endpoint in TIME_WAIT closes now.
     mutating func closeForReuse(at time: Timestamp, cause: TCPSegment, sink: inout some ConnectionEventSink) {
         for role in [Role.client, .server] {
-            fire(.portReused, role, at: time, cause: cause, sink: &sink)
+            fire(.portReused, role, at: time, cause: causeIfReported(cause), sink: &sink)
         }
     }
 
@@ -351,18 +351,20 @@ struct Connection {
     }
 
     /// Applies `event` to one endpoint; if it moves the state, records the
-    /// transition and reports it with the segment that caused it.
+    /// transition and reports it with the segment that caused it, if any
+    /// (none for a timer or the end of the capture).
     mutating func fire(_ event: EndpointEvent, _ role: Role, at time: Timestamp, inferred: Bool = false,
-                       cause: TCPSegment, sink: inout some ConnectionEventSink) {
+                       cause: TCPSegment? = nil, sink: inout some ConnectionEventSink) {
         guard let to = endpoints[role.index].state.next(on: event) else { return }
         enter(to, role, at: time, inferred: inferred, cause: cause, sink: &sink)
     }
 
-    /// The same where there may be no causing segment (a timer, the end of the capture).
-    mutating func fire(_ event: EndpointEvent, _ role: Role, at time: Timestamp, inferred: Bool = false,
-                       possibleCause cause: TCPSegment? = nil, sink: inout some ConnectionEventSink) {
-        guard let to = endpoints[role.index].state.next(on: event) else { return }
-        enter(to, role, at: time, inferred: inferred, cause: cause, sink: &sink)
+    /// The segment to name as a transition's cause, or nil when transitions
+    /// are not reported: making the optional copies the whole segment, and
+    /// on the per-segment path those copies cost more than the tracking did.
+    @inline(__always)
+    private func causeIfReported(_ segment: TCPSegment) -> TCPSegment? {
+        reports.contains(.transitions) ? segment : nil
     }
 
     private mutating func enter(_ to: TCPState, _ role: Role, at time: Timestamp, inferred: Bool, cause: TCPSegment?,

@@ -12,10 +12,24 @@ public enum SegmentDecoder {
 
     public static func decode(_ frame: UnsafeRawBufferPointer, linkType: LinkType,
                               timestamp: Timestamp) throws(DecodeFailure) -> TCPSegment {
+        var segment = TCPSegment.zero
+        try decode(frame, linkType: linkType, timestamp: timestamp, into: &segment)
+        return segment
+    }
+
+    /// Decodes into `segment`, overwriting every field, for the per-packet
+    /// path (as gopacket's DecodingLayerParser decodes into preallocated
+    /// layers): a returned segment was copied once per layer of calls, and
+    /// those copies were the largest cost of reading a capture. On failure
+    /// `segment` holds no meaningful value.
+    public static func decode(_ frame: UnsafeRawBufferPointer, linkType: LinkType, timestamp: Timestamp,
+                              into segment: inout TCPSegment) throws(DecodeFailure) {
         let (version, network) = try networkLayer(of: frame, linkType: linkType)
-        return try version == 4
-            ? decodeIPv4(network, timestamp: timestamp)
-            : decodeIPv6(network, timestamp: timestamp)
+        if version == 4 {
+            try decodeIPv4(network, timestamp: timestamp, into: &segment)
+        } else {
+            try decodeIPv6(network, timestamp: timestamp, into: &segment)
+        }
     }
 
     /// Strips the link layer: the IP version and the bytes from the IP header on.
@@ -71,43 +85,43 @@ public enum SegmentDecoder {
         throw .notIP(etherType: etherType)
     }
 
-    static func decodeIPv4(_ bytes: UnsafeRawBufferPointer, timestamp: Timestamp) throws(DecodeFailure) -> TCPSegment {
+    static func decodeIPv4(_ bytes: UnsafeRawBufferPointer, timestamp: Timestamp,
+                           into segment: inout TCPSegment) throws(DecodeFailure) {
         let ip = try IPv4Header(validating: bytes)
         guard ip.protocolNumber == IPProtocol.tcp else { throw .notTCP(ipProtocol: ip.protocolNumber) }
         guard ip.fragmentOffset == 0 else { throw .laterFragment }
-        return try decodeTCP(ip.payload, segmentLength: ip.payloadLengthOnWire, source: ip.source,
-                             destination: ip.destination, isFragment: ip.moreFragments,
-                             ipLength: ip.headerLength + ip.payloadLengthOnWire, timestamp: timestamp)
+        try decodeTCP(ip.payload, segmentLength: ip.payloadLengthOnWire, source: ip.source,
+                      destination: ip.destination, isFragment: ip.moreFragments,
+                      ipLength: ip.headerLength + ip.payloadLengthOnWire, timestamp: timestamp, into: &segment)
     }
 
-    static func decodeIPv6(_ bytes: UnsafeRawBufferPointer, timestamp: Timestamp) throws(DecodeFailure) -> TCPSegment {
+    static func decodeIPv6(_ bytes: UnsafeRawBufferPointer, timestamp: Timestamp,
+                           into segment: inout TCPSegment) throws(DecodeFailure) {
         let ip = try IPv6Header(validating: bytes)
         let payload = ip.payload
         let chain = try IPv6ExtensionChain(walking: payload, firstHeader: ip.nextHeader)
         guard chain.upperProtocol == IPProtocol.tcp else { throw .notTCP(ipProtocol: chain.upperProtocol) }
         guard chain.length <= ip.payloadLengthOnWire else { throw .malformed(.ipv6Extension, .headerLengthBeyondPacket) }
-        return try decodeTCP(payload.tail(from: chain.length), segmentLength: ip.payloadLengthOnWire - chain.length,
-                             source: ip.source, destination: ip.destination, isFragment: chain.isFirstFragment,
-                             ipLength: IPv6Header.length + ip.payloadLengthOnWire, timestamp: timestamp)
+        try decodeTCP(payload.tail(from: chain.length), segmentLength: ip.payloadLengthOnWire - chain.length,
+                      source: ip.source, destination: ip.destination, isFragment: chain.isFirstFragment,
+                      ipLength: IPv6Header.length + ip.payloadLengthOnWire, timestamp: timestamp, into: &segment)
     }
 
     static func decodeTCP(_ bytes: UnsafeRawBufferPointer, segmentLength: Int, source: IPAddress,
-                          destination: IPAddress, isFragment: Bool, ipLength: Int,
-                          timestamp: Timestamp) throws(DecodeFailure) -> TCPSegment {
+                          destination: IPAddress, isFragment: Bool, ipLength: Int, timestamp: Timestamp,
+                          into segment: inout TCPSegment) throws(DecodeFailure) {
         let tcp = try TCPHeader(validating: bytes, segmentLength: segmentLength)
-        return TCPSegment(
-            timestamp: timestamp,
-            source: Endpoint(address: source, port: tcp.sourcePort),
-            destination: Endpoint(address: destination, port: tcp.destinationPort),
-            sequence: tcp.sequence,
-            acknowledgment: tcp.acknowledgment,
-            flags: tcp.flags,
-            window: tcp.window,
-            urgentPointer: tcp.urgentPointer,
-            payloadLength: segmentLength - tcp.headerLength,
-            options: tcp.options,
-            isFragment: isFragment,
-            ipLength: ipLength
-        )
+        segment.timestamp = timestamp
+        segment.source = Endpoint(address: source, port: tcp.sourcePort)
+        segment.destination = Endpoint(address: destination, port: tcp.destinationPort)
+        segment.sequence = tcp.sequence
+        segment.acknowledgment = tcp.acknowledgment
+        segment.flags = tcp.flags
+        segment.window = tcp.window
+        segment.urgentPointer = tcp.urgentPointer
+        segment.payloadLength = segmentLength - tcp.headerLength
+        segment.options = tcp.options
+        segment.isFragment = isFragment
+        segment.ipLength = ipLength
     }
 }

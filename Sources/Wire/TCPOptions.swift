@@ -40,8 +40,11 @@ public struct TCPOptions: Equatable, Sendable {
     public var timestamps: Timestamps?
     public var status = Status.complete
     /// How many SACK blocks the header carried (at most 4).
-    public private(set) var sackBlockCount = 0
-    private var sackStorage = (SACKBlock.zero, SACKBlock.zero, SACKBlock.zero, SACKBlock.zero)
+    public var sackBlockCount: Int { Int(storedSACKBlockCount) }
+    // One byte, not eight: options ride in every segment, which must stay
+    // small enough to copy inline (see TCPSegment).
+    private var storedSACKBlockCount: UInt8 = 0
+    private var sackStorage = InlineArray<4, SACKBlock>(repeating: .zero)
 
     public init() {}
 
@@ -87,17 +90,12 @@ public struct TCPOptions: Equatable, Sendable {
 
     /// The SACK blocks in header order.
     public var sackBlocks: [SACKBlock] {
-        Array([sackStorage.0, sackStorage.1, sackStorage.2, sackStorage.3].prefix(sackBlockCount))
+        (0..<sackBlockCount).map { sackStorage[$0] }
     }
 
     private mutating func appendSACK(_ block: SACKBlock) {
-        switch sackBlockCount {
-        case 0: sackStorage.0 = block
-        case 1: sackStorage.1 = block
-        case 2: sackStorage.2 = block
-        default: sackStorage.3 = block
-        }
-        sackBlockCount += 1
+        sackStorage[sackBlockCount] = block
+        storedSACKBlockCount += 1
     }
 
     public static func == (lhs: TCPOptions, rhs: TCPOptions) -> Bool {

@@ -1,24 +1,38 @@
 /// One decoded TCP segment: the value `Tracker` consumes. Plain data, no
 /// references into the capture buffer, so it outlives the packet.
 public struct TCPSegment: Equatable, Sendable {
+    // Fields are ordered so the 4-byte ones fill the padding after each
+    // 20-byte endpoint, and lengths are stored in 32 bits: at 128 bytes a
+    // segment is copied with inline moves, where 160 bytes took a memmove
+    // call, several times per segment.
     public var timestamp: Timestamp
     public var source: Endpoint
-    public var destination: Endpoint
     public var sequence: SequenceNumber
+    public var destination: Endpoint
     public var acknowledgment: SequenceNumber
+    private var storedPayloadLength: UInt32
+    private var storedIPLength: UInt32
+    public var options: TCPOptions
     public var flags: TCPFlags
     public var window: UInt16
     public var urgentPointer: UInt16
-    /// Payload bytes on the wire (from the IP length), even where the
-    /// capture's snaplen kept fewer.
-    public var payloadLength: Int
-    public var options: TCPOptions
     /// Set when the IP header said more fragments follow: the payload
     /// length then covers only this fragment.
     public var isFragment: Bool
+
+    /// Payload bytes on the wire (from the IP length), even where the
+    /// capture's snaplen kept fewer.
+    public var payloadLength: Int {
+        get { Int(storedPayloadLength) }
+        set { storedPayloadLength = UInt32(clamping: newValue) }
+    }
+
     /// The IP packet's length on the wire (IPv4 total length; IPv6 header
     /// plus payload length), what Zeek counts as orig_ip_bytes.
-    public var ipLength: Int
+    public var ipLength: Int {
+        get { Int(storedIPLength) }
+        set { storedIPLength = UInt32(clamping: newValue) }
+    }
 
     public init(timestamp: Timestamp, source: Endpoint, destination: Endpoint,
                 sequence: SequenceNumber, acknowledgment: SequenceNumber, flags: TCPFlags,
@@ -32,11 +46,17 @@ public struct TCPSegment: Equatable, Sendable {
         self.flags = flags
         self.window = window
         self.urgentPointer = urgentPointer
-        self.payloadLength = payloadLength
+        storedPayloadLength = UInt32(clamping: payloadLength)
         self.options = options
         self.isFragment = isFragment
-        self.ipLength = ipLength ?? (source.address.isIPv6 ? 60 : 40) + payloadLength
+        storedIPLength = UInt32(clamping: ipLength ?? (source.address.isIPv6 ? 60 : 40) + payloadLength)
     }
+
+    /// A placeholder to decode into (`SegmentDecoder.decode(_:linkType:timestamp:into:)`).
+    public static let zero = TCPSegment(
+        timestamp: Timestamp(nanosecondsSinceEpoch: 0), source: Endpoint(address: IPAddress(ipv4: 0), port: 0),
+        destination: Endpoint(address: IPAddress(ipv4: 0), port: 0), sequence: SequenceNumber(0),
+        acknowledgment: SequenceNumber(0), flags: [], window: 0, ipLength: 0)
 
     /// Sequence space the segment occupies: payload, plus one each for SYN and FIN.
     public var sequenceLength: UInt32 {

@@ -9,6 +9,8 @@ struct Analysis<Renderer: ConnectionRenderer> {
     private var tracker: ConnectionTracker
     private var sink: RenderingSink<Renderer>
     private var undecodable = UndecodableCount()
+    /// Each packet is decoded into this one segment, in place.
+    private var segment = TCPSegment.zero
     private var finished = false
 
     init(renderer: Renderer, output: LineOutput, configuration: TrackerConfiguration) {
@@ -23,7 +25,7 @@ struct Analysis<Renderer: ConnectionRenderer> {
     var renderer: Renderer { sink.renderer }
 
     mutating func consume(_ packet: CapturedPacket) {
-        guard let segment = undecodable.decode(packet) else { return }
+        guard undecodable.decode(packet, into: &segment) else { return }
         tracker.process(segment, into: &sink)
     }
 
@@ -52,13 +54,14 @@ struct Analysis<Renderer: ConnectionRenderer> {
 struct SegmentListing {
     private let output: LineOutput
     private var undecodable = UndecodableCount()
+    private var segment = TCPSegment.zero
 
     init(output: LineOutput) {
         self.output = output
     }
 
     mutating func consume(_ packet: CapturedPacket) {
-        guard let segment = undecodable.decode(packet) else { return }
+        guard undecodable.decode(packet, into: &segment) else { return }
         output.writeLine(SegmentLine.render(segment))
     }
 
@@ -90,16 +93,19 @@ private struct OutputLines: LineSink {
 struct UndecodableCount {
     private var counts: [String: Int] = [:]
 
-    mutating func decode(_ packet: CapturedPacket) -> TCPSegment? {
+    /// Decodes `packet` into `segment`; false if it holds no TCP segment.
+    mutating func decode(_ packet: CapturedPacket, into segment: inout TCPSegment) -> Bool {
         do throws(DecodeFailure) {
-            return try SegmentDecoder.decode(packet.bytes, linkType: LinkType(rawValue: packet.linkType),
-                                             timestamp: Timestamp(seconds: packet.seconds, nanoseconds: packet.nanoseconds))
+            try SegmentDecoder.decode(packet.bytes, linkType: LinkType(rawValue: packet.linkType),
+                                      timestamp: Timestamp(seconds: packet.seconds, nanoseconds: packet.nanoseconds),
+                                      into: &segment)
+            return true
         } catch {
             switch error {
             case .truncated, .malformed, .unsupportedLinkType: counts[error.description, default: 0] += 1
             case .notIP, .notTCP, .laterFragment: break
             }
-            return nil
+            return false
         }
     }
 
