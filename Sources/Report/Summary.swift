@@ -46,8 +46,8 @@ public struct Summary: ConnectionRenderer {
             }
         }
         // Zeek's history: R is an RST from the originator (client), r from the responder.
-        if record.zeekHistory.contains("R") { resetsByClient += 1 }
-        if record.zeekHistory.contains("r") { resetsByServer += 1 }
+        if record.zeekHistory.utf8.contains(UInt8(ascii: "R")) { resetsByClient += 1 }
+        if record.zeekHistory.utf8.contains(UInt8(ascii: "r")) { resetsByServer += 1 }
         synRetransmissions += record.synRetransmissions
         if record.synRetransmissions > 0 { connectionsRetransmittingSYN += 1 }
         for anomaly in record.anomalies {

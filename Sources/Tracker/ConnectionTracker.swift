@@ -84,15 +84,17 @@ public struct ConnectionTracker {
     /// seen, with what was sent but not yet proven received taken as
     /// received (marked inferred). Call once, at the end of the input.
     public mutating func finish(into sink: inout some ConnectionEventSink) {
-        let open = table.occupiedSlots.sorted { table[$0].id < table[$1].id }
-        for slot in open {
-            if table[slot].reportedAt == nil {
-                table[slot].settlePending(sink: &sink)
-                let reason: FinishReason = table[slot].isClosed ? .closed : .endOfInput
-                sink.receive(.finished(table[slot].record(reason: reason)))
+        // Sorted as (id, slot) pairs: comparing connections in place read
+        // each one, a cache miss, log n times.
+        let open = table.occupiedSlots.map { (id: table[$0].id, slot: $0) }.sorted { $0.id < $1.id }
+        for (_, slot) in open where table[slot].reportedAt == nil {
+            table.withConnection(slot) { connection in
+                connection.settlePending(sink: &sink)
+                let reason: FinishReason = connection.isClosed ? .closed : .endOfInput
+                sink.receive(.finished(connection.record(reason: reason)))
             }
-            table.remove(slot)
         }
+        table = ConnectionTable()
     }
 
     /// Applies the passage of capture time without a segment, for live captures that go quiet.
