@@ -17,10 +17,19 @@ extension Role {
 /// 3. The receiver gets the segment: one carrying SYN or FIN waits as
 ///    pending until proven; anything else (ACK, data, RST) applies at once.
 struct Connection {
+    // The flags sit after the endpoints, in the padding a 20-byte endpoint leaves.
     let id: UInt64
     let clientEndpoint: Endpoint
     let serverEndpoint: Endpoint
     let initiatorKnown: Bool
+    /// The events reported besides `.finished`.
+    let reports: ReportedEvents
+    var firstSYNSeen = false
+    var simultaneousOpen = false
+    var refused = false
+    var finsCrossed = false
+    var finSeen = false
+    var closedByRST = false
     let firstSeen: Timestamp
     var lastSeen: Timestamp
     /// The client's and the server's halves, indexed by `Role.index`: an
@@ -33,19 +42,11 @@ struct Connection {
     var zeek: ZeekConnection
     var anomalies: [Anomaly] = []
     var synRetransmissions = 0
-    var firstSYNSeen = false
-    var simultaneousOpen = false
-    var refused = false
-    var finsCrossed = false
-    var finSeen = false
-    var closedByRST = false
     var lastSYNTime: Timestamp?
     var synAckTime: Timestamp?
     var handshakeACKTime: Timestamp?
     /// Set once the record has been reported; the entry lingers briefly to absorb stray segments.
     var reportedAt: Timestamp?
-    /// The events reported besides `.finished`.
-    let reports: ReportedEvents
 
     /// Starts tracking at `segment`, the first one seen on its address/port pair.
     init(id: UInt64, first segment: TCPSegment, reports: ReportedEvents = .all) {
@@ -60,19 +61,19 @@ struct Connection {
             clientEndpoint = segment.source
             serverEndpoint = segment.destination
             initiatorKnown = true
-            endpoints = [EndpointTracking(state: .closed, since: time), EndpointTracking(state: .listen, since: time)]
+            endpoints = [EndpointTracking(state: .closed), EndpointTracking(state: .listen)]
         } else if flags.contains(.syn) {
             // A capture that starts with the SYN-ACK: its receiver is the client,
             // whose SYN_SENT is implied by the ACK field.
             clientEndpoint = segment.destination
             serverEndpoint = segment.source
             initiatorKnown = true
-            var client = EndpointTracking(state: .synSent, since: time)
+            var client = EndpointTracking(state: .synSent)
             client.transitions.append(StateTransition(time: time, state: .synSent, inferred: true))
             client.initialSequence = segment.acknowledgment + UInt32.max
             client.firstDataSequence = segment.acknowledgment
             client.nextSequence = segment.acknowledgment
-            endpoints = [client, EndpointTracking(state: .listen, since: time)]
+            endpoints = [client, EndpointTracking(state: .listen)]
         } else {
             // Picked up mid-stream: the well-known (lower) port is the server's.
             let sourceIsServer = segment.source.port < segment.destination.port
@@ -80,7 +81,7 @@ struct Connection {
             clientEndpoint = sourceIsServer ? segment.destination : segment.source
             serverEndpoint = sourceIsServer ? segment.source : segment.destination
             initiatorKnown = false
-            var endpoint = EndpointTracking(state: .established, since: time)
+            var endpoint = EndpointTracking(state: .established)
             endpoint.transitions.append(StateTransition(time: time, state: .established, inferred: true, assumed: true))
             endpoints = [endpoint, endpoint]
         }
@@ -311,7 +312,9 @@ struct Connection {
     /// TIME_WAIT ends 2×MSL after it began; the transition is stamped then.
     mutating func expireTimeWait(now: Timestamp, timeWait: Int64, sink: inout some ConnectionEventSink) {
         for role in [Role.client, .server] where endpoints[role.index].state == .timeWait {
-            let expiry = endpoints[role.index].stateSince + timeWait
+            // TIME_WAIT is only ever entered by a transition, so there is a last one.
+            guard let since = endpoints[role.index].transitions.last?.time else { continue }
+            let expiry = since + timeWait
             if expiry <= now { fire(.timeWaitExpired, role, at: expiry, sink: &sink) }
         }
     }
@@ -372,7 +375,6 @@ struct Connection {
         let from = endpoints[role.index].state
         let transition = StateTransition(time: time, state: to, inferred: inferred)
         endpoints[role.index].state = to
-        endpoints[role.index].stateSince = time
         endpoints[role.index].transitions.append(transition)
         guard reports.contains(.transitions) else { return }
         sink.receive(.transition(TransitionEvent(connectionID: id, client: clientEndpoint, server: serverEndpoint,

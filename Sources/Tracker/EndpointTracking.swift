@@ -25,10 +25,17 @@ struct PendingReceipt {
 }
 
 /// One endpoint's half of a connection, as far as the capture shows it.
+///
+/// The small fields come first so they share eight bytes: every open
+/// connection holds two of these.
 struct EndpointTracking {
     var state: TCPState
-    var stateSince: Timestamp
-    var transitions = TransitionLog()
+    /// Whether the peer's FIN has been applied to this endpoint.
+    var processedPeerFIN = false
+    /// The window-scale shift it offered in its SYN, if any.
+    var offeredWindowScale: UInt8?
+    /// Its last advertised window, unscaled.
+    var window: UInt32 = 0
     /// Its initial sequence number, once its SYN (or SYN-ACK) is seen or inferred.
     var initialSequence: SequenceNumber?
     /// One past the highest sequence number it was seen to send.
@@ -37,23 +44,17 @@ struct EndpointTracking {
     var finSequence: SequenceNumber?
     /// The highest acknowledgment it sent: what it had received by then.
     var highestAcknowledgment: SequenceNumber?
-    /// Its last advertised window, unscaled.
-    var window: UInt32 = 0
-    /// The window-scale shift it offered in its SYN, if any.
-    var offeredWindowScale: UInt8?
-    var pending: PendingReceipt?
-    /// Whether the peer's FIN has been applied to this endpoint.
-    var processedPeerFIN = false
-    var packets = 0
-    /// IP-level bytes sent, from the IP length fields (Zeek's orig_ip_bytes).
-    var ipBytes = 0
     /// The sequence number of its first payload byte: after its SYN, or the
     /// first one seen when the connection was picked up mid-stream.
     var firstDataSequence: SequenceNumber?
+    var pending: PendingReceipt?
+    var transitions = TransitionLog()
+    var packets = 0
+    /// IP-level bytes sent, from the IP length fields (Zeek's orig_ip_bytes).
+    var ipBytes = 0
 
-    init(state: TCPState, since time: Timestamp) {
+    init(state: TCPState) {
         self.state = state
-        stateSince = time
     }
 
     /// Whether the endpoint's ISN has been acknowledged by `acknowledgment`.

@@ -32,15 +32,14 @@ struct ZeekConnection {
     /// Zeek's logarithmic history entries: the letter at the 1st, 10th, 100th… event.
     struct ScaledCount {
         var count: UInt32 = 0
-        var threshold: UInt32 = 1
 
-        /// Counts one event; true when this one earns a letter.
+        /// Counts one event; true when this one earns a letter (the count is a power of ten).
         mutating func record() -> Bool {
             guard count < .max else { return false }
             count += 1
-            guard count == threshold else { return false }
-            threshold = threshold <= UInt32.max / 10 ? threshold * 10 : .max
-            return true
+            var power: UInt32 = 1
+            while power < count, power <= UInt32.max / 10 { power *= 10 }
+            return power == count
         }
     }
 
@@ -62,7 +61,7 @@ struct ZeekConnection {
     var originator = Endpoint()
     var responder = Endpoint()
     private var history = InlineArray<48, UInt8>(repeating: 0)
-    private var historyCount = 0
+    private var historyCount: UInt8 = 0
     private var seen: UInt32 = 0
 
     init(flipped: Bool) {
@@ -70,9 +69,9 @@ struct ZeekConnection {
     }
 
     var historyText: String {
-        String(unsafeUninitializedCapacity: historyCount) { buffer in
-            for index in 0..<historyCount { buffer[index] = history[index] }
-            return historyCount
+        String(unsafeUninitializedCapacity: Int(historyCount)) { buffer in
+            for index in 0..<Int(historyCount) { buffer[index] = history[index] }
+            return Int(historyCount)
         }
     }
 
@@ -198,7 +197,7 @@ struct ZeekConnection {
     /// Appends an upper-case ASCII letter, lower-cased for the responder.
     private mutating func add(_ letter: UInt8, _ isOriginator: Bool) {
         guard historyCount < Self.maximumHistory else { return }
-        history[historyCount] = isOriginator ? letter : letter | 0x20
+        history[Int(historyCount)] = isOriginator ? letter : letter | 0x20
         historyCount += 1
     }
 
@@ -226,10 +225,11 @@ struct ZeekConnection {
 
     /// Zeek's `/\^?S[^HAFGIQ]*R.*/`: a SYN, then a RST with none of H, A, F, G, I, Q between.
     private var historyMatchesRSTOS0: Bool {
-        var position = historyCount > 0 && history[0] == UInt8(ascii: "^") ? 1 : 0
-        guard position < historyCount, history[position] == UInt8(ascii: "S") else { return false }
+        let count = Int(historyCount)
+        var position = count > 0 && history[0] == UInt8(ascii: "^") ? 1 : 0
+        guard position < count, history[position] == UInt8(ascii: "S") else { return false }
         position += 1
-        while position < historyCount {
+        while position < count {
             let letter = history[position]
             if letter == UInt8(ascii: "R") { return true }
             if "HAFGIQ".utf8.contains(letter) { return false }
