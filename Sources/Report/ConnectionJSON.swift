@@ -20,9 +20,9 @@ public enum ConnectionJSON {
         line.append(",\"last_seen\":")
         appendSeconds(record.lastSeen, to: &line)
         line.append(",\"handshake\":\"")
-        line.append(record.handshake.rawValue)
+        line.append(contentsOf: record.handshake.rawValue)
         line.append("\",\"close\":\"")
-        line.append(record.close.rawValue)
+        line.append(contentsOf: record.close.rawValue)
         line.append("\",\"client_state\":")
         append(record.clientState, to: &line)
         line.append(",\"server_state\":")
@@ -55,7 +55,7 @@ public enum ConnectionJSON {
         line.append(",\"zeek_history\":")
         line.appendJSONString(record.zeekHistory)
         line.append(",\"end_reason\":\"")
-        line.append(record.finishReason.rawValue)
+        line.append(contentsOf: record.finishReason.rawValue)
         line.append("\"}")
         return line.text
     }
@@ -72,7 +72,7 @@ public enum ConnectionJSON {
     static func append(_ state: TCPState?, to line: inout TextLine) {
         guard let state else { return line.append("null") }
         line.append("\"")
-        line.append(state.rawValue)
+        line.append(contentsOf: state.rawValue)
         line.append("\"")
     }
 
@@ -82,7 +82,7 @@ public enum ConnectionJSON {
             line.append(index == 0 ? "{\"t\":" : ",{\"t\":")
             appendSeconds(transition.time, to: &line)
             line.append(",\"state\":\"")
-            line.append(transition.state.rawValue)
+            line.append(contentsOf: transition.state.rawValue)
             line.append(transition.inferred ? "\",\"inferred\":true" : "\",\"inferred\":false")
             line.append(transition.assumed ? ",\"assumed\":true}" : ",\"assumed\":false}")
         }
@@ -99,9 +99,9 @@ public enum ConnectionJSON {
 
     static func append(_ anomaly: Anomaly, to line: inout TextLine) {
         line.append("{\"kind\":\"")
-        line.append(anomaly.kind.rawValue)
+        line.append(contentsOf: anomaly.kind.rawValue)
         line.append("\",\"from\":\"")
-        line.append(anomaly.sender.rawValue)
+        line.append(contentsOf: anomaly.sender.rawValue)
         line.append("\",\"first_seen\":")
         appendSeconds(anomaly.firstSeen, to: &line)
         line.append(",\"count\":")

@@ -13,8 +13,15 @@ struct TextLine {
 
     var text: String { String(decoding: bytes, as: UTF8.self) }
 
-    mutating func append(_ text: String) {
-        bytes.append(contentsOf: text.utf8)
+    /// Literal text, copied as one block of bytes.
+    mutating func append(_ literal: StaticString) {
+        literal.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    /// A string's UTF-8, copied as one block (its utf8 view went byte by byte).
+    mutating func append(contentsOf text: String) {
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
     mutating func append(_ value: Int) {
@@ -28,7 +35,7 @@ struct TextLine {
 
     /// Dotted quad for IPv4, RFC 5952 for IPv6 (as `IPAddress.description`).
     mutating func append(_ address: IPAddress) {
-        guard !address.isIPv6 else { return append(address.description) }
+        guard !address.isIPv6 else { return append(contentsOf: address.description) }
         for shift in stride(from: 24, through: 0, by: -8) {
             bytes.appendDecimal(address.low >> UInt64(shift) & 0xFF)
             if shift > 0 { bytes.append(UInt8(ascii: ".")) }

@@ -71,9 +71,9 @@ public struct ZeekConnLog: ConnectionRenderer {
             line.append("-\t-\t-")
         }
         line.append("\t")
-        line.append(record.zeekConnState)
+        line.append(contentsOf: record.zeekConnState)
         line.append("\t-\t-\t0\t")
-        line.append(record.zeekHistory.isEmpty ? "-" : record.zeekHistory)
+        line.append(contentsOf: record.zeekHistory.isEmpty ? "-" : record.zeekHistory)
         for count in [record.clientPackets, record.clientIPBytes, record.serverPackets, record.serverIPBytes] {
             line.append("\t")
             line.append(count)
