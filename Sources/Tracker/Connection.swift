@@ -343,7 +343,6 @@ struct Connection {
     /// own: the assumed ESTABLISHED of a mid-stream pickup, the inferred
     /// SYN_SENT of a capture that starts with the SYN-ACK.
     func announceStartingStates(cause: TCPSegment, sink: inout some ConnectionEventSink) {
-        guard reports.contains(.transitions) else { return }
         for role in [Role.client, .server] {
             for transition in endpoints[role.index].transitions {
                 sink.receive(.transition(TransitionEvent(

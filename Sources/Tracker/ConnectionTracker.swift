@@ -129,14 +129,18 @@ public struct ConnectionTracker {
             }
             table.remove(victim)
         }
-        var connection = Connection(id: nextID, first: segment, reports: configuration.reportedEvents)
+        // Inserted first and then worked on in place: a connection built in a
+        // local was copied whole into each call and into the table.
+        let slot = table.insert(Connection(id: nextID, first: segment, reports: configuration.reportedEvents))
         nextID += 1
         statistics.connections += 1
-        connection.announceStartingStates(cause: segment, sink: &sink)
-        connection.process(segment, sink: &sink)
-        connection.reportIfClosed(at: now, sink: &sink)
-        _ = table.insert(connection)
         statistics.peakOpen = max(statistics.peakOpen, table.count)
+        let now = self.now
+        table.withConnection(slot) { connection in
+            if connection.reports.contains(.transitions) { connection.announceStartingStates(cause: segment, sink: &sink) }
+            connection.process(segment, sink: &sink)
+            connection.reportIfClosed(at: now, sink: &sink)
+        }
     }
 
     /// Expires TIME_WAIT, idle connections and lingering reported ones.
