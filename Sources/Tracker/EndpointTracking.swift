@@ -5,12 +5,13 @@ import Wire
 /// does; the receiver's own ACK (or a later segment from the same sender,
 /// which TCP delivers in order) proves it arrived.
 struct PendingReceipt {
+    // Flags last, so an optional receipt takes 24 bytes, not 32.
     var time: Timestamp
     var sequence: SequenceNumber
     var acknowledgment: SequenceNumber
-    var flags: TCPFlags
     /// One past the last sequence number it occupies.
     var end: SequenceNumber
+    var flags: TCPFlags
 
     init(_ segment: TCPSegment) {
         time = segment.timestamp
