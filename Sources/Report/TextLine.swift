@@ -35,11 +35,7 @@ struct TextLine {
 
     /// Dotted quad for IPv4, RFC 5952 for IPv6 (as `IPAddress.description`).
     mutating func append(_ address: IPAddress) {
-        guard !address.isIPv6 else { return append(contentsOf: address.description) }
-        for shift in stride(from: 24, through: 0, by: -8) {
-            bytes.appendDecimal(address.low >> UInt64(shift) & 0xFF)
-            if shift > 0 { bytes.append(UInt8(ascii: ".")) }
-        }
+        address.appendText(to: &bytes)
     }
 
     /// A JSON string literal, quoted and escaped (RFC 8259 §7).

@@ -17,7 +17,8 @@ extension Role {
 /// 3. The receiver gets the segment: one carrying SYN or FIN waits as
 ///    pending until proven; anything else (ACK, data, RST) applies at once.
 struct Connection {
-    // The flags sit after the endpoints, in the padding a 20-byte endpoint leaves.
+    // What every segment reads comes first, what only the record reads last;
+    // the flags sit in the padding a 20-byte endpoint leaves.
     let id: UInt64
     let clientEndpoint: Endpoint
     let serverEndpoint: Endpoint
@@ -32,6 +33,8 @@ struct Connection {
     var closedByRST = false
     let firstSeen: Timestamp
     var lastSeen: Timestamp
+    /// Set once the record has been reported; the entry lingers briefly to absorb stray segments.
+    var reportedAt: Timestamp?
     /// The client's and the server's halves, indexed by `Role.index`: an
     /// inline array is read and changed in place, where a role-switching
     /// accessor copied or allocated on every access.
@@ -45,8 +48,6 @@ struct Connection {
     var lastSYNTime: Timestamp?
     var synAckTime: Timestamp?
     var handshakeACKTime: Timestamp?
-    /// Set once the record has been reported; the entry lingers briefly to absorb stray segments.
-    var reportedAt: Timestamp?
 
     /// Starts tracking at `segment`, the first one seen on its address/port pair.
     init(id: UInt64, first segment: TCPSegment, reports: ReportedEvents = .all) {

@@ -40,13 +40,6 @@ public struct IPAddress: Hashable, Sendable, Comparable {
         (lhs.isIPv6 ? 1 : 0, lhs.high, lhs.low) < (rhs.isIPv6 ? 1 : 0, rhs.high, rhs.low)
     }
 
-    private var groups: [UInt16] {
-        (0..<8).map { index in
-            let word = index < 4 ? high : low
-            return UInt16(truncatingIfNeeded: word >> (UInt64(3 - index % 4) * 16))
-        }
-    }
-
     private static func parseIPv6(_ text: Substring) -> (UInt64, UInt64)? {
         let halves = text.split(separator: "::", maxSplits: 1, omittingEmptySubsequences: false)
             .map { Substring($0) }
@@ -78,26 +71,57 @@ extension IPAddress: CustomStringConvertible {
     /// Dotted quad for IPv4; RFC 5952 for IPv6 (lower case, the longest run
     /// of two or more zero groups, leftmost on a tie, written `::`).
     public var description: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(39)
+        appendText(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends `description` as UTF-8, written in place: the JSON and Zeek
+    /// writers put two addresses in every record.
+    public func appendText(to bytes: inout [UInt8]) {
         guard isIPv6 else {
-            let value = UInt32(truncatingIfNeeded: low)
-            return String(value >> 24) + "." + String(value >> 16 & 0xFF) + "." + String(value >> 8 & 0xFF) + "."
-                + String(value & 0xFF)
+            for shift in stride(from: 24, through: 0, by: -8) {
+                bytes.appendDecimal(low >> UInt64(shift) & 0xFF)
+                if shift > 0 { bytes.append(UInt8(ascii: ".")) }
+            }
+            return
         }
-        let groups = self.groups
+        let group = { (index: Int) -> UInt16 in
+            UInt16(truncatingIfNeeded: (index < 4 ? self.high : self.low) >> (UInt64(3 - index % 4) * 16))
+        }
         var bestStart = -1, bestLength = 0, runStart = -1
         for index in 0...8 {
-            if index < 8, groups[index] == 0 {
+            if index < 8, group(index) == 0 {
                 if runStart < 0 { runStart = index }
             } else if runStart >= 0 {
                 if index - runStart > bestLength { bestStart = runStart; bestLength = index - runStart }
                 runStart = -1
             }
         }
-        let hex = groups.map { String($0, radix: 16) }
-        guard bestLength >= 2 else { return hex.joined(separator: ":") }
-        let head = hex[..<bestStart].joined(separator: ":")
-        let tail = hex[(bestStart + bestLength)...].joined(separator: ":")
-        return head + "::" + tail
+        if bestLength < 2 { bestStart = 8 }
+        var index = 0
+        while index < 8 {
+            if index == bestStart {
+                bytes.append(contentsOf: [UInt8(ascii: ":"), UInt8(ascii: ":")])
+                index += bestLength
+                continue
+            }
+            if index > 0, index != bestStart + bestLength { bytes.append(UInt8(ascii: ":")) }
+            Self.appendHex(group(index), to: &bytes)
+            index += 1
+        }
+    }
+
+    /// Lower-case hex without leading zeros.
+    private static func appendHex(_ value: UInt16, to bytes: inout [UInt8]) {
+        var started = false
+        for shift in stride(from: 12, through: 0, by: -4) {
+            let digit = UInt8(truncatingIfNeeded: value >> UInt16(shift) & 0xF)
+            guard started || digit != 0 || shift == 0 else { continue }
+            started = true
+            bytes.append(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10)
+        }
     }
 }
 
