@@ -7,7 +7,7 @@ public enum ConnectionJSON {
     public static func render(_ record: ConnectionRecord) -> String {
         var line = TextLine(capacity: 1024)
         line.append("{\"id\":")
-        line.bytes.appendDecimal(record.id)
+        line.writeDecimal(record.id)
         line.append(",\"ip_version\":")
         line.append(Int(record.ipVersion))
         line.append(",\"client\":")

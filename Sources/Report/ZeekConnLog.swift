@@ -89,7 +89,7 @@ public struct ZeekConnLog: ConnectionRenderer {
         line.append("C")
         for round in 0..<17 {
             if round % 8 == 0 { state = mix(state &+ UInt64(round)) }
-            line.bytes.append(base62[Int(state % 62)])
+            line.write(base62[Int(state % 62)])
             state /= 62
         }
     }

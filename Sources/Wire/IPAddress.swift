@@ -73,17 +73,17 @@ extension IPAddress: CustomStringConvertible {
     public var description: String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(39)
-        appendText(to: &bytes)
+        writeText(to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Appends `description` as UTF-8, written in place: the JSON and Zeek
-    /// writers put two addresses in every record.
-    public func appendText(to bytes: inout [UInt8]) {
+    /// Writes `description`'s text in place: the JSON and Zeek writers put
+    /// two addresses in every record.
+    public func writeText(to sink: inout some UTF8Sink & ~Copyable) {
         guard isIPv6 else {
             for shift in stride(from: 24, through: 0, by: -8) {
-                bytes.appendDecimal(low >> UInt64(shift) & 0xFF)
-                if shift > 0 { bytes.append(UInt8(ascii: ".")) }
+                sink.writeDecimal(low >> UInt64(shift) & 0xFF)
+                if shift > 0 { sink.write(UInt8(ascii: ".")) }
             }
             return
         }
@@ -103,24 +103,25 @@ extension IPAddress: CustomStringConvertible {
         var index = 0
         while index < 8 {
             if index == bestStart {
-                bytes.append(contentsOf: [UInt8(ascii: ":"), UInt8(ascii: ":")])
+                sink.write(UInt8(ascii: ":"))
+                sink.write(UInt8(ascii: ":"))
                 index += bestLength
                 continue
             }
-            if index > 0, index != bestStart + bestLength { bytes.append(UInt8(ascii: ":")) }
-            Self.appendHex(group(index), to: &bytes)
+            if index > 0, index != bestStart + bestLength { sink.write(UInt8(ascii: ":")) }
+            Self.writeHex(group(index), to: &sink)
             index += 1
         }
     }
 
     /// Lower-case hex without leading zeros.
-    private static func appendHex(_ value: UInt16, to bytes: inout [UInt8]) {
+    private static func writeHex(_ value: UInt16, to sink: inout some UTF8Sink & ~Copyable) {
         var started = false
         for shift in stride(from: 12, through: 0, by: -4) {
             let digit = UInt8(truncatingIfNeeded: value >> UInt16(shift) & 0xF)
             guard started || digit != 0 || shift == 0 else { continue }
             started = true
-            bytes.append(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10)
+            sink.write(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10)
         }
     }
 }

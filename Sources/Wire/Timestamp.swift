@@ -34,20 +34,20 @@ public struct Timestamp: Hashable, Sendable, Comparable {
     public func formatted(fractionDigits digits: Int = 6) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(32)
-        appendFormatted(fractionDigits: digits, to: &bytes)
+        write(fractionDigits: digits, to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Appends `formatted(fractionDigits:)`'s text as UTF-8: the JSON and
-    /// Zeek writers build whole records as bytes, a few times per record.
-    public func appendFormatted(fractionDigits digits: Int, to bytes: inout [UInt8]) {
+    /// Writes `formatted(fractionDigits:)`'s text: the JSON and Zeek writers
+    /// build whole records as bytes, a dozen times per record.
+    public func write(fractionDigits digits: Int, to sink: inout some UTF8Sink & ~Copyable) {
         let digits = min(max(digits, 0), 9)
-        if nanosecondsSinceEpoch < 0 { bytes.append(UInt8(ascii: "-")) }
+        if nanosecondsSinceEpoch < 0 { sink.write(UInt8(ascii: "-")) }
         let magnitude = nanosecondsSinceEpoch.magnitude
-        bytes.appendDecimal(magnitude / 1_000_000_000)
-        bytes.append(UInt8(ascii: "."))
+        sink.writeDecimal(magnitude / 1_000_000_000)
+        sink.write(UInt8(ascii: "."))
         var fraction = magnitude % 1_000_000_000
         for _ in digits..<9 { fraction /= 10 }
-        bytes.appendDecimal(fraction, minimumDigits: digits)
+        sink.writeDecimal(fraction, minimumDigits: digits)
     }
 }

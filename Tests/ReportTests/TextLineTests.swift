@@ -20,4 +20,18 @@ struct TextLineTests {
         line.appendJSONString("a\"b\\c\nd\re\tf\u{1}g\u{1F}h→")
         #expect(line.text == #""a\"b\\c\nd\re\tf\u0001g\u001fh→""#)
     }
+
+    /// A line longer than its buffer grows it and keeps every byte in order.
+    @Test func growsPastItsCapacity() {
+        var line = TextLine(capacity: 4)
+        var expected = ""
+        for value in 0..<500 {
+            line.append(value)
+            line.append(",")
+            expected += "\(value),"
+        }
+        line.append(contentsOf: "é→")
+        expected += "é→"
+        #expect(line.text == expected)
+    }
 }

@@ -66,16 +66,16 @@ struct ValueTypeTests {
 
     @Test func decimalDigitsInPlace() {
         var bytes: [UInt8] = []
-        bytes.appendDecimal(0)
+        bytes.writeDecimal(0)
         bytes.append(UInt8(ascii: " "))
-        bytes.appendDecimal(-42)
+        bytes.writeDecimal(-42)
         bytes.append(UInt8(ascii: " "))
-        bytes.appendDecimal(UInt64.max)
+        bytes.writeDecimal(UInt64.max)
         bytes.append(UInt8(ascii: " "))
-        bytes.appendDecimal(7, minimumDigits: 3)
+        bytes.writeDecimal(7, minimumDigits: 3)
         bytes.append(UInt8(ascii: " "))
-        bytes.appendDecimal(0, minimumDigits: 0)
-        bytes.appendDecimal(Int.min)
+        bytes.writeDecimal(0, minimumDigits: 0)
+        bytes.writeDecimal(Int.min)
         #expect(String(decoding: bytes, as: UTF8.self) == "0 -42 18446744073709551615 007 -9223372036854775808")
     }
 }
