@@ -35,6 +35,8 @@ struct Connection {
     var lastSeen: Timestamp
     /// Set once the record has been reported; the entry lingers briefly to absorb stray segments.
     var reportedAt: Timestamp?
+    /// The time filed for it in the tracker's `DeadlineQueue`; never later than `deadline`.
+    var scheduledDeadline = Timestamp(nanosecondsSinceEpoch: .max)
     /// The client's and the server's halves, indexed by `Role.index`: an
     /// inline array is read and changed in place, where a role-switching
     /// accessor copied or allocated on every access.
@@ -309,6 +311,23 @@ struct Connection {
     }
 
     // MARK: - Time
+
+    /// The earliest capture time at which a sweep has something to do here:
+    /// the end of its linger once reported; otherwise TIME_WAIT running out
+    /// or its states' idle timeout, whichever comes first. Segments move it
+    /// later; state changes and reporting can move it earlier.
+    @inline(__always)
+    func deadline(_ configuration: TrackerConfiguration, linger: Int64) -> Timestamp {
+        if let reportedAt { return reportedAt + linger }
+        var deadline = lastSeen + max(configuration.idleTimeout(endpoints[0].state),
+                                      configuration.idleTimeout(endpoints[1].state))
+        for index in 0..<2 where endpoints[index].state == .timeWait {
+            if let since = endpoints[index].transitions.last?.time {
+                deadline = min(deadline, since + 2 * configuration.maximumSegmentLifetime)
+            }
+        }
+        return deadline
+    }
 
     /// TIME_WAIT ends 2×MSL after it began; the transition is stamped then.
     mutating func expireTimeWait(now: Timestamp, timeWait: Int64, sink: inout some ConnectionEventSink) {

@@ -97,6 +97,8 @@ struct ConnectionTable {
         freeSlots.append(slot)
     }
 
+    func isOccupied(_ slot: Int32) -> Bool { occupied[Int(slot)] }
+
     /// Every occupied slot, in no particular order.
     var occupiedSlots: [Int32] {
         occupied.indices.compactMap { occupied[$0] ? Int32($0) : nil }

@@ -32,6 +32,7 @@ public struct ConnectionTracker {
     public let configuration: TrackerConfiguration
     public private(set) var statistics = Statistics()
     private var table = ConnectionTable()
+    private var deadlines = DeadlineQueue()
     private var nextID: UInt64 = 1
     private var now = Timestamp(nanosecondsSinceEpoch: .min)
     private var nextSweep = Timestamp(nanosecondsSinceEpoch: .min)
@@ -65,7 +66,9 @@ public struct ConnectionTracker {
             return .processed
         }
         switch outcome {
-        case .processed: table.touch(slot)
+        case .processed:
+            table.touch(slot)
+            scheduleIfEarlier(slot)
         case .stray: statistics.straySegments += 1
         case .startsAnew: replace(slot, with: segment, into: &sink)
         }
@@ -95,6 +98,7 @@ public struct ConnectionTracker {
             }
         }
         table = ConnectionTable()
+        deadlines.removeAll()
     }
 
     /// Applies the passage of capture time without a segment, for live captures that go quiet.
@@ -141,26 +145,52 @@ public struct ConnectionTracker {
             connection.process(segment, sink: &sink)
             connection.reportIfClosed(at: now, sink: &sink)
         }
+        scheduleIfEarlier(slot)
     }
 
-    /// Expires TIME_WAIT, idle connections and lingering reported ones.
+    /// Expires TIME_WAIT, idle connections and lingering reported ones:
+    /// only those whose deadline has come, earliest first.
     private mutating func sweep(into sink: inout some ConnectionEventSink) {
         nextSweep = now + Self.sweepInterval
         let timeWait = 2 * configuration.maximumSegmentLifetime
-        for slot in table.occupiedSlots {
-            if let reported = table[slot].reportedAt {
-                if now - reported >= Self.linger { table.remove(slot) }
+        while let due = deadlines.popDue(at: now) {
+            let slot = due.slot
+            // A stale entry: the connection was rescheduled, or is gone.
+            guard table.isOccupied(slot), table[slot].scheduledDeadline == due.time else { continue }
+            table[slot].scheduledDeadline = Timestamp(nanosecondsSinceEpoch: .max)
+            if table[slot].reportedAt != nil {
+                table.remove(slot)
                 continue
             }
             table[slot].expireTimeWait(now: now, timeWait: timeWait, sink: &sink)
             table[slot].reportIfClosed(at: now, sink: &sink)
-            if table[slot].reportedAt != nil { continue }
-            let timeout = max(configuration.idleTimeout(table[slot].client.state),
-                              configuration.idleTimeout(table[slot].server.state))
-            if now - table[slot].lastSeen >= timeout {
+            if table[slot].reportedAt == nil, table[slot].deadline(configuration, linger: Self.linger) <= now {
                 sink.receive(.finished(table[slot].record(reason: .idle)))
                 table.remove(slot)
+                continue
             }
+            scheduleIfEarlier(slot)
+        }
+    }
+
+    /// Files the connection's deadline if it comes before the one on file.
+    private mutating func scheduleIfEarlier(_ slot: Int32) {
+        let configuration = self.configuration
+        // In place: reading the connection through the table's subscript copied all of it.
+        let earlier = table.withConnection(slot) { connection -> Timestamp? in
+            let deadline = connection.deadline(configuration, linger: Self.linger)
+            guard deadline < connection.scheduledDeadline else { return nil }
+            connection.scheduledDeadline = deadline
+            return deadline
+        }
+        guard let earlier else { return }
+        deadlines.insert(earlier, slot: slot)
+        // Entries left behind by rescheduling or removal are skipped when
+        // due; past twice the live ones, the queue is rebuilt from the table
+        // so it stays bounded by the connections open.
+        if deadlines.count > 2 * table.count + 64 {
+            deadlines.removeAll()
+            for slot in table.occupiedSlots { deadlines.insert(table[slot].scheduledDeadline, slot: slot) }
         }
     }
 }
