@@ -189,7 +189,7 @@ public struct ConnectionTracker {
         // due; past twice the live ones, the queue is rebuilt from the table
         // so it stays bounded by the connections open.
         if deadlines.count > 2 * table.count + 64 {
-            deadlines.removeAll()
+            deadlines.removeAll(keepingCapacity: true)
             for slot in table.occupiedSlots { deadlines.insert(table[slot].scheduledDeadline, slot: slot) }
         }
     }

@@ -53,7 +53,7 @@ struct DeadlineQueue {
         }
     }
 
-    mutating func removeAll() {
-        heap.removeAll()
+    mutating func removeAll(keepingCapacity: Bool = false) {
+        heap.removeAll(keepingCapacity: keepingCapacity)
     }
 }
