@@ -321,21 +321,38 @@ struct Connection {
         if let reportedAt { return reportedAt + linger }
         var deadline = lastSeen + max(configuration.idleTimeout(endpoints[0].state),
                                       configuration.idleTimeout(endpoints[1].state))
-        for index in 0..<2 where endpoints[index].state == .timeWait {
-            if let since = endpoints[index].transitions.last?.time {
-                deadline = min(deadline, since + 2 * configuration.maximumSegmentLifetime)
-            }
+        for role in [Role.client, .server] {
+            if let end = timeWaitEnd(role, timeWait: configuration.timeWait) { deadline = min(deadline, end) }
         }
         return deadline
     }
 
-    /// TIME_WAIT ends 2×MSL after it began; the transition is stamped then.
+    /// Marks the deadline as filed and returns it when it comes before the
+    /// one on file; nil while the filed one still holds.
+    @inline(__always)
+    mutating func refileDeadline(_ configuration: TrackerConfiguration, linger: Int64) -> Timestamp? {
+        let next = deadline(configuration, linger: linger)
+        guard next < scheduledDeadline else { return nil }
+        scheduledDeadline = next
+        return next
+    }
+
+    /// When `role`'s TIME_WAIT runs out, 2×MSL after it began, if it is in TIME_WAIT.
+    @inline(__always)
+    func timeWaitEnd(_ role: Role, timeWait: Int64) -> Timestamp? {
+        // TIME_WAIT is only ever entered by a transition, so there is a last one.
+        guard endpoints[role.index].state == .timeWait, let since = endpoints[role.index].transitions.last?.time else {
+            return nil
+        }
+        return since + timeWait
+    }
+
+    /// Closes each endpoint whose TIME_WAIT has run out; the transition is stamped when it did.
     mutating func expireTimeWait(now: Timestamp, timeWait: Int64, sink: inout some ConnectionEventSink) {
-        for role in [Role.client, .server] where endpoints[role.index].state == .timeWait {
-            // TIME_WAIT is only ever entered by a transition, so there is a last one.
-            guard let since = endpoints[role.index].transitions.last?.time else { continue }
-            let expiry = since + timeWait
-            if expiry <= now { fire(.timeWaitExpired, role, at: expiry, sink: &sink) }
+        for role in [Role.client, .server] {
+            if let end = timeWaitEnd(role, timeWait: timeWait), end <= now {
+                fire(.timeWaitExpired, role, at: end, sink: &sink)
+            }
         }
     }
 
@@ -444,9 +461,8 @@ extension Connection {
     }
 
     func record(reason: FinishReason) -> ConnectionRecord {
-        // Capture time running backwards makes no round-trip time.
-        let synToSynAck = lastSYNTime.flatMap { syn in synAckTime.map { $0 - syn } }.flatMap { $0 >= 0 ? $0 : nil }
-        let synAckToAck = synAckTime.flatMap { synAck in handshakeACKTime.map { $0 - synAck } }.flatMap { $0 >= 0 ? $0 : nil }
+        let synToSynAck = Self.elapsed(from: lastSYNTime, to: synAckTime)
+        let synAckToAck = Self.elapsed(from: synAckTime, to: handshakeACKTime)
         return ConnectionRecord(
             id: id, client: clientEndpoint, server: serverEndpoint, initiatorKnown: initiatorKnown,
             firstSeen: firstSeen, lastSeen: lastSeen, handshake: handshake, close: close,
@@ -460,5 +476,12 @@ extension Connection {
             synRetransmissions: synRetransmissions, anomalies: anomalies,
             zeekConnState: zeek.connState(originatorBytes: client.bytes, responderBytes: server.bytes),
             zeekHistory: zeek.historyText, finishReason: reason)
+    }
+
+    /// Nanoseconds from `start` to `end` where both were seen. Capture time
+    /// running backwards between them makes no round-trip time.
+    private static func elapsed(from start: Timestamp?, to end: Timestamp?) -> Int64? {
+        guard let start, let end, start <= end else { return nil }
+        return end - start
     }
 }

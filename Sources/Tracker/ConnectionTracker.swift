@@ -53,7 +53,7 @@ public struct ConnectionTracker {
         guard let slot = table.slot(from: segment.source, to: segment.destination) else {
             return open(segment, into: &sink)
         }
-        let now = self.now
+        let now = self.now, configuration = self.configuration
         let outcome = table.withConnection(slot) { connection -> SegmentOutcome in
             if connection.isStartedAnew(by: segment) { return .startsAnew }
             guard connection.reportedAt == nil else { return .stray }
@@ -63,12 +63,12 @@ public struct ConnectionTracker {
             }
             connection.process(segment, sink: &sink)
             connection.reportIfClosed(at: now, sink: &sink)
-            return .processed
+            return .processed(refiled: connection.refileDeadline(configuration, linger: Self.linger))
         }
         switch outcome {
-        case .processed:
+        case .processed(let refiled):
             table.touch(slot)
-            scheduleIfEarlier(slot)
+            if let refiled { file(refiled, slot: slot) }
         case .stray: statistics.straySegments += 1
         case .startsAnew: replace(slot, with: segment, into: &sink)
         }
@@ -76,7 +76,8 @@ public struct ConnectionTracker {
 
     /// What a segment for a known address/port pair turned out to be.
     private enum SegmentOutcome {
-        case processed
+        /// With the connection's new deadline if it came earlier than the filed one.
+        case processed(refiled: Timestamp?)
         /// For a connection already reported, lingering.
         case stray
         /// A new SYN on the pair: the old connection ends, a new one begins.
@@ -139,20 +140,21 @@ public struct ConnectionTracker {
         nextID += 1
         statistics.connections += 1
         statistics.peakOpen = max(statistics.peakOpen, table.count)
-        let now = self.now
-        table.withConnection(slot) { connection in
+        let now = self.now, configuration = self.configuration
+        let refiled = table.withConnection(slot) { connection in
             if connection.reports.contains(.transitions) { connection.announceStartingStates(cause: segment, sink: &sink) }
             connection.process(segment, sink: &sink)
             connection.reportIfClosed(at: now, sink: &sink)
+            return connection.refileDeadline(configuration, linger: Self.linger)
         }
-        scheduleIfEarlier(slot)
+        if let refiled { file(refiled, slot: slot) }
     }
 
     /// Expires TIME_WAIT, idle connections and lingering reported ones:
     /// only those whose deadline has come, earliest first.
     private mutating func sweep(into sink: inout some ConnectionEventSink) {
         nextSweep = now + Self.sweepInterval
-        let timeWait = 2 * configuration.maximumSegmentLifetime
+        let configuration = self.configuration
         while let due = deadlines.popDue(at: now) {
             let slot = due.slot
             // A stale entry: the connection was rescheduled, or is gone.
@@ -162,29 +164,26 @@ public struct ConnectionTracker {
                 table.remove(slot)
                 continue
             }
-            table[slot].expireTimeWait(now: now, timeWait: timeWait, sink: &sink)
+            table[slot].expireTimeWait(now: now, timeWait: configuration.timeWait, sink: &sink)
             table[slot].reportIfClosed(at: now, sink: &sink)
-            if table[slot].reportedAt == nil, table[slot].deadline(configuration, linger: Self.linger) <= now {
+            // Nothing is on file now, so this is the next deadline. Still due
+            // means idle: one just reported lingers from now.
+            guard let next = table.withConnection(slot, { $0.refileDeadline(configuration, linger: Self.linger) })
+            else { continue }
+            if next <= now {
                 sink.receive(.finished(table[slot].record(reason: .idle)))
                 table.remove(slot)
                 continue
             }
-            scheduleIfEarlier(slot)
+            file(next, slot: slot)
         }
     }
 
-    /// Files the connection's deadline if it comes before the one on file.
-    private mutating func scheduleIfEarlier(_ slot: Int32) {
-        let configuration = self.configuration
-        // In place: reading the connection through the table's subscript copied all of it.
-        let earlier = table.withConnection(slot) { connection -> Timestamp? in
-            let deadline = connection.deadline(configuration, linger: Self.linger)
-            guard deadline < connection.scheduledDeadline else { return nil }
-            connection.scheduledDeadline = deadline
-            return deadline
-        }
-        guard let earlier else { return }
-        deadlines.insert(earlier, slot: slot)
+    /// Puts a connection's new deadline in the queue. The connection is
+    /// changed in place when its deadline is computed (`refileDeadline`):
+    /// reading it through the table's subscript copied all of it.
+    private mutating func file(_ deadline: Timestamp, slot: Int32) {
+        deadlines.insert(deadline, slot: slot)
         // Entries left behind by rescheduling or removal are skipped when
         // due; past twice the live ones, the queue is rebuilt from the table
         // so it stays bounded by the connections open.

@@ -19,13 +19,16 @@ public struct TrackerConfiguration: Sendable {
 
     public init() {}
 
+    /// How long TIME_WAIT lasts: 2×MSL.
+    var timeWait: Int64 { 2 * maximumSegmentLifetime }
+
     /// How long a connection may stay silent in `state` (the later of its endpoints' limits).
     func idleTimeout(_ state: TCPState) -> Int64 {
         switch state {
         case .closed, .listen, .synSent, .synReceived: handshakeIdleTimeout
         case .established: establishedIdleTimeout
         case .finWait1, .finWait2, .closeWait, .closing, .lastAck: closingIdleTimeout
-        case .timeWait: 2 * maximumSegmentLifetime
+        case .timeWait: timeWait
         }
     }
 }
