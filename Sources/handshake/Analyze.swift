@@ -14,10 +14,8 @@ import Darwin
 struct Analyze: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Track every TCP connection and print its states (the default).",
-        discussion: """
-            Reads packets like tcpdump (-r FILE, -i IFACE, -c N, a trailing BPF filter) and follows every TCP \
-            connection through both endpoints' RFC 9293 states: SYN_SENT, SYN_RECEIVED, ESTABLISHED, \
-            FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK, TIME_WAIT, CLOSED.
+        discussion: Handshake.whatItDoes + """
+
 
             Formats: transitions (one line per state change, the default), table, json (NDJSON), zeek \
             (conn.log), ladder (a sequence diagram), steps (the study note's step table), mermaid, \

@@ -5,10 +5,8 @@ struct Handshake: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "handshake",
         abstract: "Label every TCP connection's lifecycle, for both endpoints, from a capture or a live interface.",
-        discussion: """
-            Reads packets like tcpdump (-r FILE, -i IFACE, -c N, a trailing BPF filter) and follows every TCP \
-            connection through both endpoints' RFC 9293 states: SYN_SENT, SYN_RECEIVED, ESTABLISHED, \
-            FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK, TIME_WAIT, CLOSED.
+        discussion: Self.whatItDoes + """
+
 
             Examples:
               handshake -r capture.pcap
@@ -22,4 +20,11 @@ struct Handshake: ParsableCommand {
         subcommands: [Analyze.self, Check.self],
         defaultSubcommand: Analyze.self
     )
+
+    /// The opening of the help text, shared with `handshake help analyze`.
+    static let whatItDoes = """
+        Reads packets like tcpdump (-r FILE, -i IFACE, -c N, a trailing BPF filter) and follows every TCP \
+        connection through both endpoints' RFC 9293 states: SYN_SENT, SYN_RECEIVED, ESTABLISHED, \
+        FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK, TIME_WAIT, CLOSED.
+        """
 }
