@@ -27,6 +27,7 @@ public enum SegmentLine {
 
     /// tcpdump's option words, in a fixed order (the header's order is not kept).
     static func render(_ options: TCPOptions) -> String {
+        let options = options.parsed
         var words: [String] = []
         if let mss = options.maximumSegmentSize { words.append("mss \(mss)") }
         if options.sackPermitted { words.append("sackOK") }

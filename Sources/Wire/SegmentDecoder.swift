@@ -120,7 +120,7 @@ public enum SegmentDecoder {
         segment.window = tcp.window
         segment.urgentPointer = tcp.urgentPointer
         segment.payloadLength = segmentLength - tcp.headerLength
-        segment.options = tcp.options
+        tcp.loadOptions(into: &segment.options)
         segment.isFragment = isFragment
         segment.ipLength = ipLength
     }

@@ -40,8 +40,14 @@ public struct TCPHeader {
 
     /// The options as far as they were captured.
     public var options: TCPOptions {
+        var options = TCPOptions()
+        loadOptions(into: &options)
+        return options
+    }
+
+    /// Stores the options into `options`, in place (`SegmentDecoder`'s per-packet path).
+    func loadOptions(into options: inout TCPOptions) {
         let end = min(headerLength, bytes.count)
-        let captured = UnsafeRawBufferPointer(rebasing: bytes[Self.minimumLength..<end])
-        return TCPOptions(parsing: captured, cutShort: end < headerLength)
+        options.load(bytes.tail(from: Self.minimumLength), count: end - Self.minimumLength, cutShort: end < headerLength)
     }
 }

@@ -11,6 +11,19 @@ func decode(_ bytes: [UInt8], _ linkType: LinkType) throws(DecodeFailure) -> TCP
 }
 
 /// The failure decoding `bytes` produces, or nil if it decodes.
+/// Decodes into `segment` in place, as the analysis loop does.
+func decode(_ bytes: [UInt8], _ linkType: LinkType, into segment: inout TCPSegment) throws(DecodeFailure) {
+    var decoded = segment
+    let result: Result<Void, DecodeFailure> = bytes.withUnsafeBytes { buffer in
+        Result { () throws(DecodeFailure) in
+            try SegmentDecoder.decode(buffer, linkType: linkType, timestamp: Timestamp(nanosecondsSinceEpoch: 0),
+                                      into: &decoded)
+        }
+    }
+    try result.get()
+    segment = decoded
+}
+
 func failure(_ bytes: [UInt8], _ linkType: LinkType) -> DecodeFailure? {
     do {
         _ = try decode(bytes, linkType)

@@ -80,4 +80,29 @@ struct TCPHeaderDecodingTests {
         #expect(options.timestamps == nil)
         #expect(options.windowScale == nil)
     }
+
+    @Test func optionsEndAtTheDataOffsetWhenDataFollows() throws {
+        // Data offset 6: only the MSS option is header; the 16 bytes after it
+        // (which look like options) and 40 more are payload. With 40 or more
+        // bytes after the fixed header the decoder copies 40, so this checks
+        // that the rest is not read as options.
+        let frame = Frames.ipv4SYN.setting(3, to: 100).setting(32, to: 0x60) + Array(repeating: 0x01, count: 36)
+            + [0x01, 0x03, 0x03, 0x09]
+        let segment = try decode(frame, .ipv4)
+        #expect(segment.payloadLength == 56)
+        #expect(segment.options.maximumSegmentSize == 1460)
+        #expect(!segment.options.sackPermitted)
+        #expect(segment.options.timestamps == nil)
+        #expect(segment.options.windowScale == nil)
+        #expect(segment.options.status == .complete)
+    }
+
+    @Test func decodingIntoAUsedSegmentReplacesItsOptions() throws {
+        var segment = TCPSegment.zero
+        try decode(Frames.ipv4SYN, .ipv4, into: &segment)
+        try decode(Frames.ipv6Data, .ipv6, into: &segment)
+        #expect(segment.options == TCPOptions())
+        #expect(segment.options.maximumSegmentSize == nil)
+        #expect(segment.options.windowScale == nil)
+    }
 }
