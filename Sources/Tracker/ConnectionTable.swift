@@ -6,15 +6,13 @@ import Wire
 ///
 /// Connections are read and changed in place (`_read`/`_modify`): a
 /// connection is several hundred bytes, and copying it out per segment was
-/// most of the time spent. They live in fixed-size chunks that never move:
-/// one growing array copied every connection into a buffer twice the size,
-/// and held both at once, so peak memory was twice what was open.
+/// most of the time spent. They live in fixed-size chunks that never move
+/// (`ConnectionChunk`): one growing array copied every connection into a
+/// buffer twice the size, and held both at once, so peak memory was twice
+/// what was open.
 struct ConnectionTable {
-    private static let chunkShift = 10
-    private static let chunkMask = 1 << chunkShift - 1
-
     private var index = FlowIndex()
-    private var chunks: [ContiguousArray<Connection>] = []
+    private var chunks: [ConnectionChunk] = []
     private var slotCount = 0
     private var occupied: ContiguousArray<Bool> = []
     /// Neighbours in the recency list, by slot; -1 at either end. One array
@@ -29,32 +27,37 @@ struct ConnectionTable {
     /// The slot of the connection between `source` and `destination`, in either direction.
     func slot(from source: Endpoint, to destination: Endpoint) -> Int32? {
         index.slot(hash: index.hash(source, destination)) { slot in
-            let (chunk, offset) = Self.position(slot)
-            let client = chunks[chunk][offset].clientEndpoint, server = chunks[chunk][offset].serverEndpoint
+            let connection = address(slot)
+            let client = connection.pointee.clientEndpoint, server = connection.pointee.serverEndpoint
             return client == source ? server == destination : client == destination && server == source
         }
     }
 
     subscript(slot: Int32) -> Connection {
-        _read {
-            let (chunk, offset) = Self.position(slot)
-            yield chunks[chunk][offset]
-        }
+        _read { yield address(slot).pointee }
         _modify {
-            let (chunk, offset) = Self.position(slot)
-            yield &chunks[chunk][offset]
+            makeUnique(slot)
+            yield &address(slot).pointee
         }
     }
 
-    private static func position(_ slot: Int32) -> (chunk: Int, offset: Int) {
-        (Int(slot) >> chunkShift, Int(slot) & chunkMask)
+    private func address(_ slot: Int32) -> UnsafeMutablePointer<Connection> {
+        let (chunk, offset) = Int(slot).quotientAndRemainder(dividingBy: ConnectionChunk.capacity)
+        return chunks[chunk].base + offset
+    }
+
+    /// Copies the slot's chunk if another copy of the table shares it: the
+    /// table is a value, like the arrays it replaced.
+    private mutating func makeUnique(_ slot: Int32) {
+        let chunk = Int(slot) / ConnectionChunk.capacity
+        if !isKnownUniquelyReferenced(&chunks[chunk]) { chunks[chunk] = ConnectionChunk(copying: chunks[chunk]) }
     }
 
     /// Runs `body` on a connection in place: one exclusive access for all
     /// the work a segment does, and no copy of the connection.
     mutating func withConnection<Result>(_ slot: Int32, _ body: (inout Connection) -> Result) -> Result {
-        let (chunk, offset) = Self.position(slot)
-        return body(&chunks[chunk][offset])
+        makeUnique(slot)
+        return body(&address(slot).pointee)
     }
 
     /// The least recently used connection's slot, the first to evict.
@@ -69,10 +72,8 @@ struct ConnectionTable {
         } else {
             slot = Int32(slotCount)
             slotCount += 1
-            if slot & Int32(Self.chunkMask) == 0 {
-                chunks.append([])
-                chunks[chunks.count - 1].reserveCapacity(Self.chunkMask + 1)
-            }
+            if Int(slot) % ConnectionChunk.capacity == 0 { chunks.append(ConnectionChunk()) }
+            makeUnique(slot)
             chunks[chunks.count - 1].append(connection)
             occupied.append(true)
             links.append((-1, -1))
