@@ -41,9 +41,6 @@ struct Connection {
     /// inline array is read and changed in place, where a role-switching
     /// accessor copied or allocated on every access.
     var endpoints: InlineArray<2, EndpointTracking>
-    /// Copies, for building the record; the per-segment path reads `endpoints` in place.
-    var client: EndpointTracking { endpoints[0] }
-    var server: EndpointTracking { endpoints[1] }
     var zeek: ZeekConnection
     var anomalies: [Anomaly] = []
     var synRetransmissions = 0
@@ -449,7 +446,7 @@ extension Connection {
         if !initiatorKnown { return .notSeen }
         if simultaneousOpen { return .simultaneous }
         if refused { return .refused }
-        if firstSYNSeen, synAckTime == nil, server.transitions.isEmpty { return .synOnly }
+        if firstSYNSeen, synAckTime == nil, endpoints[1].transitions.isEmpty { return .synOnly }
         if firstSYNSeen, synAckTime != nil, handshakeACKTime != nil { return .complete }
         return .partial
     }
@@ -463,18 +460,20 @@ extension Connection {
     func record(reason: FinishReason) -> ConnectionRecord {
         let synToSynAck = Self.elapsed(from: lastSYNTime, to: synAckTime)
         let synAckToAck = Self.elapsed(from: synAckTime, to: handshakeACKTime)
+        // Fields are read from `endpoints` in place: each use of the
+        // `client` and `server` copies copied a whole endpoint.
         return ConnectionRecord(
             id: id, client: clientEndpoint, server: serverEndpoint, initiatorKnown: initiatorKnown,
             firstSeen: firstSeen, lastSeen: lastSeen, handshake: handshake, close: close,
-            clientState: client.transitions.isEmpty ? nil : client.state,
-            serverState: server.transitions.isEmpty ? nil : server.state,
-            clientTransitions: client.transitions, serverTransitions: server.transitions,
+            clientState: endpoints[0].transitions.isEmpty ? nil : endpoints[0].state,
+            serverState: endpoints[1].transitions.isEmpty ? nil : endpoints[1].state,
+            clientTransitions: endpoints[0].transitions, serverTransitions: endpoints[1].transitions,
             synToSynAck: synToSynAck, synAckToAck: synAckToAck,
-            clientPackets: client.packets, serverPackets: server.packets,
-            clientBytes: client.bytes, serverBytes: server.bytes,
-            clientIPBytes: client.ipBytes, serverIPBytes: server.ipBytes,
+            clientPackets: endpoints[0].packets, serverPackets: endpoints[1].packets,
+            clientBytes: endpoints[0].bytes, serverBytes: endpoints[1].bytes,
+            clientIPBytes: endpoints[0].ipBytes, serverIPBytes: endpoints[1].ipBytes,
             synRetransmissions: synRetransmissions, anomalies: anomalies,
-            zeekConnState: zeek.connState(originatorBytes: client.bytes, responderBytes: server.bytes),
+            zeekConnState: zeek.connState(originatorBytes: endpoints[0].bytes, responderBytes: endpoints[1].bytes),
             zeekHistory: zeek.historyText, finishReason: reason)
     }
 

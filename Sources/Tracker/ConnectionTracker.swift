@@ -113,7 +113,7 @@ public struct ConnectionTracker {
 
     private mutating func replace(_ slot: Int32, with segment: TCPSegment, into sink: inout some ConnectionEventSink) {
         if table[slot].reportedAt == nil {
-            let settled = [.timeWait, .closed, .synSent].contains(table[slot].client.state)
+            let settled = [.timeWait, .closed, .synSent].contains(table[slot].endpoints[Role.client.index].state)
             if !settled {
                 let sender = table[slot].role(ofSender: segment)
                 table[slot].recordAnomaly(.synInConnection, sender: sender, at: segment.timestamp, sink: &sink)
