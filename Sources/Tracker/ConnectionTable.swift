@@ -1,3 +1,4 @@
+import CMemoryHints
 import Wire
 
 /// The connections open at once: a `FlowIndex` from address/port pair to a
@@ -24,13 +25,29 @@ struct ConnectionTable {
 
     var count: Int { index.count }
 
-    /// The slot of the connection between `source` and `destination`, in either direction.
-    func slot(from source: Endpoint, to destination: Endpoint) -> Int32? {
-        index.slot(hash: index.hash(source, destination)) { slot in
+    /// The index's hash of an address/port pair, the same in both directions.
+    func hash(_ source: Endpoint, _ destination: Endpoint) -> UInt32 { index.hash(source, destination) }
+
+    /// The slot of the connection between `source` and `destination`, in
+    /// either direction; `hash` is theirs (`hash(_:_:)`).
+    func slot(from source: Endpoint, to destination: Endpoint, hash: UInt32) -> Int32? {
+        index.slot(hash: hash) { slot in
             let connection = address(slot)
             let client = connection.pointee.clientEndpoint, server = connection.pointee.serverEndpoint
             return client == source ? server == destination : client == destination && server == source
         }
+    }
+
+    /// Asks for the index entry of the pair with `hash` to be brought into cache.
+    func prefetchIndexEntry(hash: UInt32) { index.prefetchEntry(hash: hash) }
+
+    /// Asks for the connection most likely filed under `hash` to be brought
+    /// into cache, all of it: a segment reads and writes most of its lines.
+    /// Best after `prefetchIndexEntry`, once the entry has had time to arrive.
+    func prefetchConnection(hash: UInt32) {
+        guard let slot = index.likelySlot(hash: hash) else { return }
+        let start = UnsafeRawPointer(address(slot))
+        for line in stride(from: 0, to: MemoryLayout<Connection>.size, by: 64) { handshake_prefetch(start + line) }
     }
 
     subscript(slot: Int32) -> Connection {
@@ -78,7 +95,7 @@ struct ConnectionTable {
             occupied.append(true)
             links.append((-1, -1))
         }
-        index.insert(slot, hash: index.hash(connection.clientEndpoint, connection.serverEndpoint))
+        index.insert(slot, hash: hash(connection.clientEndpoint, connection.serverEndpoint))
         linkAsNewest(slot)
         return slot
     }
@@ -93,7 +110,7 @@ struct ConnectionTable {
     /// Frees a slot. Its connection's storage is reused by the next insert.
     mutating func remove(_ slot: Int32) {
         unlink(slot)
-        index.remove(slot, hash: index.hash(self[slot].clientEndpoint, self[slot].serverEndpoint))
+        index.remove(slot, hash: hash(self[slot].clientEndpoint, self[slot].serverEndpoint))
         occupied[Int(slot)] = false
         freeSlots.append(slot)
     }

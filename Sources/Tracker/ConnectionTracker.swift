@@ -44,13 +44,40 @@ public struct ConnectionTracker {
     /// Connections in the table now (reported ones that linger included).
     public var openConnections: Int { table.count }
 
+    /// How many segments ahead a connection's memory is asked for: enough
+    /// for the memory to arrive (about the time of two segments' work).
+    static let prefetchDistance = 2
+
+    /// Processes the segments of `batch` in order, as `process(_:into:)`
+    /// would one by one, and empties it. Faster: every segment's index entry
+    /// is asked of memory first, and each connection a few segments ahead.
+    public mutating func process(_ batch: inout SegmentBatch, into sink: inout some ConnectionEventSink) {
+        var hashes = SegmentBatch.PerSegment<UInt32>(repeating: 0)
+        for index in 0..<batch.count {
+            hashes[index] = table.hash(batch[index].source, batch[index].destination)
+            table.prefetchIndexEntry(hash: hashes[index])
+        }
+        for index in 0..<batch.count {
+            if index + Self.prefetchDistance < batch.count {
+                table.prefetchConnection(hash: hashes[index + Self.prefetchDistance])
+            }
+            process(batch[index], hash: hashes[index], into: &sink)
+        }
+        batch.removeAll()
+    }
+
     public mutating func process(_ segment: TCPSegment, into sink: inout some ConnectionEventSink) {
+        process(segment, hash: table.hash(segment.source, segment.destination), into: &sink)
+    }
+
+    /// `hash` is the table's hash of the segment's address/port pair.
+    private mutating func process(_ segment: TCPSegment, hash: UInt32, into sink: inout some ConnectionEventSink) {
         statistics.segments += 1
         let wentBackwards = segment.timestamp < now
         if !wentBackwards { now = segment.timestamp }
         if now >= nextSweep { sweep(into: &sink) }
 
-        guard let slot = table.slot(from: segment.source, to: segment.destination) else {
+        guard let slot = table.slot(from: segment.source, to: segment.destination, hash: hash) else {
             return open(segment, into: &sink)
         }
         let now = self.now, configuration = self.configuration

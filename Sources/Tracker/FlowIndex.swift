@@ -1,3 +1,4 @@
+import CMemoryHints
 import Wire
 
 /// Finds a connection's slot in `ConnectionTable` from its address/port
@@ -35,6 +36,19 @@ struct FlowIndex {
             if entry.hash == hash, matches(entry.slot) { return entry.slot }
             position = (position + 1) & mask
         }
+    }
+
+    /// Asks for the entry where a lookup of `hash` starts to be brought into cache.
+    func prefetchEntry(hash: UInt32) {
+        entries.withUnsafeBufferPointer { handshake_prefetch($0.baseAddress! + (Int(hash) & mask)) }
+    }
+
+    /// The slot in the entry where a lookup of `hash` starts, if it is filed
+    /// under `hash`: a guess at the answer, without reading any connection,
+    /// for prefetching. Runs of more than one entry are rare at half full.
+    func likelySlot(hash: UInt32) -> Int32? {
+        let entry = entries[Int(hash) & mask]
+        return entry.hash == hash && entry.slot >= 0 ? entry.slot : nil
     }
 
     mutating func insert(_ slot: Int32, hash: UInt32) {

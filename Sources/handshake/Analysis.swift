@@ -9,12 +9,16 @@ struct Analysis<Renderer: ConnectionRenderer> {
     private var tracker: ConnectionTracker
     private var sink: RenderingSink<Renderer>
     private var undecodable = UndecodableCount()
-    /// Each packet is decoded into this one segment, in place.
-    private var segment = TCPSegment.zero
+    /// Packets are decoded into the batch in place. Those read from files
+    /// are tracked a full batch at a time, which is faster; live ones at
+    /// once, so their lines are not held back until more traffic comes.
+    private var batch = SegmentBatch()
+    private let batching: Bool
     private var finished = false
 
-    init(renderer: Renderer, output: LineOutput, configuration: TrackerConfiguration) {
+    init(renderer: Renderer, output: LineOutput, configuration: TrackerConfiguration, batching: Bool) {
         tracker = ConnectionTracker(configuration: configuration)
+        self.batching = batching
         sink = RenderingSink(renderer: renderer, output: OutputLines(output: output))
         sink.renderer.begin(to: &sink.output)
     }
@@ -25,12 +29,13 @@ struct Analysis<Renderer: ConnectionRenderer> {
     var renderer: Renderer { sink.renderer }
 
     mutating func consume(_ packet: CapturedPacket) {
-        guard undecodable.decode(packet, into: &segment) else { return }
-        tracker.process(segment, into: &sink)
+        guard batch.appendNext({ undecodable.decode(packet, into: &$0) }) else { return }
+        if batch.isFull || !batching { tracker.process(&batch, into: &sink) }
     }
 
     /// Lets capture time pass when a live capture is quiet (TIME_WAIT, idle timeouts).
     mutating func advance(to time: Timestamp) {
+        tracker.process(&batch, into: &sink)
         tracker.advance(to: time, into: &sink)
     }
 
@@ -39,6 +44,7 @@ struct Analysis<Renderer: ConnectionRenderer> {
     mutating func finish() {
         guard !finished else { return }
         finished = true
+        tracker.process(&batch, into: &sink)
         tracker.finish(into: &sink)
         sink.renderer.end(to: &sink.output)
         sink.output.output.flush()

@@ -114,7 +114,8 @@ struct CaptureOptions: ParsableArguments {
                                              duration: Double? = nil) throws(CommandFailure) -> Renderer {
         var configuration = trackerConfiguration
         configuration.reportedEvents = renderer.events
-        var analysis = Analysis(renderer: renderer, output: output, configuration: configuration)
+        var analysis = Analysis(renderer: renderer, output: output, configuration: configuration,
+                                batching: interface == nil)
         var progress = Progress()
         // What was read before a failure is still reported: finish on every
         // exit, after clearing the progress line so stderr messages stand alone.

@@ -1,0 +1,2 @@
+/* Everything is in the header; SwiftPM wants a C target to have a source file. */
+#include "CMemoryHints.h"
