@@ -5,6 +5,10 @@ import Wire
 /// names DESIGN.md fixes as the contract, in its order.
 public enum ConnectionJSON {
     public static func render(_ record: ConnectionRecord) -> String {
+        line(record).text
+    }
+
+    static func line(_ record: ConnectionRecord) -> TextLine {
         var line = TextLine(capacity: 1024)
         line.append("{\"id\":")
         line.writeDecimal(record.id)
@@ -57,7 +61,7 @@ public enum ConnectionJSON {
         line.append(",\"end_reason\":\"")
         line.append(contentsOf: record.finishReason.rawValue)
         line.append("\"}")
-        return line.text
+        return line
     }
 
     static func appendSeconds(_ time: Timestamp, to line: inout TextLine) {

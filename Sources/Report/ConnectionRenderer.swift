@@ -3,6 +3,20 @@ import Tracker
 /// Where renderers write: whole lines, in order.
 public protocol LineSink {
     mutating func write(_ line: String)
+    /// A line as UTF-8 bytes, valid only during the call. Sinks that keep
+    /// bytes take them as they are: the JSON and Zeek lines are built as
+    /// bytes, and making each a `String` first was a copy and an allocation.
+    mutating func write(utf8 line: UnsafeBufferPointer<UInt8>)
+}
+
+extension LineSink {
+    public mutating func write(utf8 line: UnsafeBufferPointer<UInt8>) {
+        write(String(decoding: line, as: UTF8.self))
+    }
+
+    mutating func write(_ line: borrowing TextLine) {
+        line.withUTF8 { write(utf8: $0) }
+    }
 }
 
 /// Collects lines in memory, for tests and golden files.

@@ -8,6 +8,6 @@ public struct JSONLines: ConnectionRenderer {
     public var events: ReportedEvents { [] }
 
     public mutating func render(_ event: ConnectionEvent, to output: inout some LineSink) {
-        if case .finished(let record) = event { output.write(ConnectionJSON.render(record)) }
+        if case .finished(let record) = event { output.write(ConnectionJSON.line(record)) }
     }
 }

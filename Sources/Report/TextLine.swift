@@ -17,8 +17,15 @@ struct TextLine: ~Copyable, UTF8Sink {
 
     deinit { base.deallocate() }
 
-    var text: String { String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self) }
+    var text: String { withUTF8 { String(decoding: $0, as: UTF8.self) } }
 
+    func withUTF8<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        body(UnsafeBufferPointer(start: base, count: count))
+    }
+
+    // Inlined, as is `append(_: StaticString)`, so a literal's length is
+    // known where it is copied: a few moves instead of a call to memcpy.
+    @inline(__always)
     mutating func write(_ bytes: UnsafeBufferPointer<UInt8>) {
         reserve(bytes.count)
         if let source = bytes.baseAddress { (base + count).initialize(from: source, count: bytes.count) }
@@ -41,6 +48,7 @@ struct TextLine: ~Copyable, UTF8Sink {
     }
 
     /// Literal text.
+    @inline(__always)
     mutating func append(_ literal: StaticString) {
         write(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }

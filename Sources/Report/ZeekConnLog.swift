@@ -47,7 +47,7 @@ public struct ZeekConnLog: ConnectionRenderer {
     }
 
     /// One conn.log line, tab-separated in `fields` order.
-    static func row(_ record: ConnectionRecord) -> String {
+    static func row(_ record: ConnectionRecord) -> TextLine {
         let duration = record.lastSeen - record.firstSeen
         let measured = duration > 0
         var line = TextLine(capacity: 256)
@@ -79,7 +79,7 @@ public struct ZeekConnLog: ConnectionRenderer {
             line.append(count)
         }
         line.append("\t-\t6")
-        return line.text
+        return line
     }
 
     /// Zeek's uid shape, `C` and 17 base-62 characters, derived from the

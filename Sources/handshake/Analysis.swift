@@ -91,6 +91,7 @@ private struct RenderingSink<Renderer: ConnectionRenderer>: ConnectionEventSink 
 private struct OutputLines: LineSink {
     let output: LineOutput
     func write(_ line: String) { output.writeLine(line) }
+    func write(utf8 line: UnsafeBufferPointer<UInt8>) { output.writeLine(utf8: line) }
 }
 
 /// Decodes packets, counting those that looked like TCP/IP but whose

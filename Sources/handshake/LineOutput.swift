@@ -23,8 +23,13 @@ final class LineOutput {
     }
 
     func writeLine(_ line: String) {
+        var line = line
+        line.withUTF8 { writeLine(utf8: $0) }
+    }
+
+    func writeLine(utf8 line: UnsafeBufferPointer<UInt8>) {
         guard !isClosed else { return }
-        buffer.append(contentsOf: line.utf8)
+        buffer.append(contentsOf: line)
         buffer.append(UInt8(ascii: "\n"))
         if flushesEachLine || buffer.count >= flushThreshold { flush() }
     }
