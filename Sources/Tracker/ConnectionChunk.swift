@@ -42,7 +42,7 @@ final class ConnectionChunk {
     }
 
     /// Initialises the next slot.
-    func append(_ connection: Connection) {
+    func append(_ connection: consuming Connection) {
         (base + count).initialize(to: connection)
         count += 1
     }

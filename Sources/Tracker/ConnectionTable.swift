@@ -80,7 +80,10 @@ struct ConnectionTable {
     /// The least recently used connection's slot, the first to evict.
     var leastRecentlyUsed: Int32? { oldest >= 0 ? oldest : nil }
 
-    mutating func insert(_ connection: Connection) -> Int32 {
+    /// Files `connection` in a free slot. Taken, not copied: a copy of a
+    /// connection goes field by field through its value witness.
+    mutating func insert(_ connection: consuming Connection) -> Int32 {
+        let hash = hash(connection.clientEndpoint, connection.serverEndpoint)
         let slot: Int32
         if let free = freeSlots.popLast() {
             slot = free
@@ -95,7 +98,7 @@ struct ConnectionTable {
             occupied.append(true)
             links.append((-1, -1))
         }
-        index.insert(slot, hash: hash(connection.clientEndpoint, connection.serverEndpoint))
+        index.insert(slot, hash: hash)
         linkAsNewest(slot)
         return slot
     }
