@@ -118,11 +118,9 @@ struct ConnectionTable {
         freeSlots.append(slot)
     }
 
-    func isOccupied(_ slot: Int32) -> Bool { occupied[Int(slot)] }
-
-    /// Every occupied slot, in no particular order.
-    var occupiedSlots: [Int32] {
-        occupied.indices.compactMap { occupied[$0] ? Int32($0) : nil }
+    /// Every occupied slot, in no particular order, read as it is iterated.
+    var occupiedSlots: some Sequence<Int32> {
+        occupied.indices.lazy.filter { occupied[$0] }.map { Int32($0) }
     }
 
     private mutating func linkAsNewest(_ slot: Int32) {

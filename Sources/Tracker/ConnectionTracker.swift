@@ -115,9 +115,15 @@ public struct ConnectionTracker {
     /// seen, with what was sent but not yet proven received taken as
     /// received (marked inferred). Call once, at the end of the input.
     public mutating func finish(into sink: inout some ConnectionEventSink) {
-        // Sorted as (id, slot) pairs: comparing connections in place read
-        // each one, a cache miss, log n times.
-        let open = table.occupiedSlots.map { (id: table[$0].id, slot: $0) }.sorted { $0.id < $1.id }
+        // Every connection is still in memory here, so this is the run's
+        // peak: the timers go first, and the order is one array sorted in
+        // place. It holds (id, slot) pairs, because comparing connections in
+        // place read each one, a cache miss, log n times.
+        deadlines.removeAll()
+        var open: [(id: UInt64, slot: Int32)] = []
+        open.reserveCapacity(table.count)
+        for slot in table.occupiedSlots { open.append((table[slot].id, slot)) }
+        open.sort { $0.id < $1.id }
         for (_, slot) in open where table[slot].reportedAt == nil {
             table.withConnection(slot) { connection in
                 connection.settlePending(sink: &sink)
@@ -126,7 +132,6 @@ public struct ConnectionTracker {
             }
         }
         table = ConnectionTable()
-        deadlines.removeAll()
     }
 
     /// Applies the passage of capture time without a segment, for live captures that go quiet.
@@ -149,7 +154,7 @@ public struct ConnectionTracker {
             table[slot].closeForReuse(at: segment.timestamp, cause: segment, sink: &sink)
             sink.receive(.finished(table[slot].record(reason: .portReused)))
         }
-        table.remove(slot)
+        remove(slot)
         open(segment, into: &sink)
     }
 
@@ -159,7 +164,7 @@ public struct ConnectionTracker {
                 statistics.evictions += 1
                 sink.receive(.finished(table[victim].record(reason: .evicted)))
             }
-            table.remove(victim)
+            remove(victim)
         }
         // Inserted first and then worked on in place: a connection built in a
         // local was copied whole into each call and into the table.
@@ -184,11 +189,9 @@ public struct ConnectionTracker {
         let configuration = self.configuration
         while let due = deadlines.popDue(at: now) {
             let slot = due.slot
-            // A stale entry: the connection was rescheduled, or is gone.
-            guard table.isOccupied(slot), table[slot].scheduledDeadline == due.time else { continue }
             table[slot].scheduledDeadline = Timestamp(nanosecondsSinceEpoch: .max)
             if table[slot].reportedAt != nil {
-                table.remove(slot)
+                remove(slot)
                 continue
             }
             table[slot].expireTimeWait(now: now, timeWait: configuration.timeWait, sink: &sink)
@@ -199,24 +202,24 @@ public struct ConnectionTracker {
             else { continue }
             if next <= now {
                 sink.receive(.finished(table[slot].record(reason: .idle)))
-                table.remove(slot)
+                remove(slot)
                 continue
             }
             file(next, slot: slot)
         }
     }
 
-    /// Puts a connection's new deadline in the queue. The connection is
-    /// changed in place when its deadline is computed (`refileDeadline`):
-    /// reading it through the table's subscript copied all of it.
+    /// Puts a connection's new deadline in the queue, in place of the one
+    /// it had. The connection is changed in place when its deadline is
+    /// computed (`refileDeadline`): reading it through the table's subscript
+    /// copied all of it.
     private mutating func file(_ deadline: Timestamp, slot: Int32) {
-        deadlines.insert(deadline, slot: slot)
-        // Entries left behind by rescheduling or removal are skipped when
-        // due; past twice the live ones, the queue is rebuilt from the table
-        // so it stays bounded by the connections open.
-        if deadlines.count > 2 * table.count + 64 {
-            deadlines.removeAll(keepingCapacity: true)
-            for slot in table.occupiedSlots { deadlines.insert(table[slot].scheduledDeadline, slot: slot) }
-        }
+        deadlines.schedule(slot, at: deadline)
+    }
+
+    /// Drops a connection from the table and its deadline from the queue.
+    private mutating func remove(_ slot: Int32) {
+        table.remove(slot)
+        deadlines.remove(slot)
     }
 }

@@ -1,14 +1,15 @@
 import Wire
 
-/// When the tracker must next look at a connection, earliest first: a
-/// binary min-heap of (capture time, table slot). A sweep then touches only
-/// the connections that are due, where visiting every open connection once
-/// per second of capture cost more than all the packets of a 200-second
-/// capture with 100,000 connections open.
+/// When the tracker must next look at each connection, earliest first: a
+/// binary min-heap of (capture time, table slot) with at most one entry per
+/// slot. A sweep then touches only the connections that are due, where
+/// visiting every open connection once per second of capture cost more than
+/// all the packets of a 200-second capture with 100,000 connections open.
 ///
-/// Entries are hints, not promises: the tracker keeps each connection's
-/// latest scheduled time and ignores entries that no longer match it (the
-/// connection was rescheduled, or removed and its slot reused).
+/// Each slot's place in the heap is kept beside it, so a connection whose
+/// deadline moves is moved, not filed again: a queue that left the old
+/// entries behind held two or three per connection (opening, closing,
+/// TIME_WAIT), and with 100,000 open that was 40 bytes each.
 struct DeadlineQueue {
     struct Entry {
         var time: Timestamp
@@ -21,39 +22,84 @@ struct DeadlineQueue {
     }
 
     private var heap: ContiguousArray<Entry> = []
+    /// Where each slot's entry is in `heap`, by slot; -1 for none.
+    private var positions: ContiguousArray<Int32> = []
 
     var count: Int { heap.count }
 
-    mutating func insert(_ time: Timestamp, slot: Int32) {
-        heap.append(Entry(time: time, slot: slot))
-        var child = heap.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard heap[child].precedes(heap[parent]) else { break }
-            heap.swapAt(child, parent)
-            child = parent
+    /// Files `slot` to come due at `time`, in place of the time it had.
+    mutating func schedule(_ slot: Int32, at time: Timestamp) {
+        while positions.count <= Int(slot) { positions.append(-1) }
+        let position = Int(positions[Int(slot)])
+        if position >= 0 {
+            heap[position].time = time
+            restore(at: position)
+        } else {
+            heap.append(Entry(time: time, slot: slot))
+            positions[Int(slot)] = Int32(heap.count - 1)
+            siftUp(heap.count - 1)
         }
+    }
+
+    /// Takes `slot` out of the queue; nothing happens if it was not filed.
+    mutating func remove(_ slot: Int32) {
+        guard Int(slot) < positions.count, positions[Int(slot)] >= 0 else { return }
+        let position = Int(positions[Int(slot)])
+        positions[Int(slot)] = -1
+        let last = heap.removeLast()
+        guard position < heap.count else { return }
+        heap[position] = last
+        positions[Int(last.slot)] = Int32(position)
+        restore(at: position)
     }
 
     /// Removes and returns the earliest entry if it is due at `now`.
     mutating func popDue(at now: Timestamp) -> Entry? {
         guard let first = heap.first, first.time <= now else { return nil }
-        let last = heap.removeLast()
-        guard !heap.isEmpty else { return first }
-        heap[0] = last
-        var parent = 0
+        remove(first.slot)
+        return first
+    }
+
+    mutating func removeAll() {
+        heap = []
+        positions = []
+    }
+
+    /// Moves the entry at `position`, whose time changed, to where it belongs.
+    private mutating func restore(at position: Int) {
+        if position > 0, heap[position].precedes(heap[(position - 1) / 2]) {
+            siftUp(position)
+        } else {
+            siftDown(position)
+        }
+    }
+
+    private mutating func siftUp(_ start: Int) {
+        var child = start
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard heap[child].precedes(heap[parent]) else { break }
+            swapEntries(child, parent)
+            child = parent
+        }
+    }
+
+    private mutating func siftDown(_ start: Int) {
+        var parent = start
         while true {
             let left = 2 * parent + 1, right = left + 1
             var earliest = parent
             if left < heap.count, heap[left].precedes(heap[earliest]) { earliest = left }
             if right < heap.count, heap[right].precedes(heap[earliest]) { earliest = right }
-            guard earliest != parent else { return first }
-            heap.swapAt(parent, earliest)
+            guard earliest != parent else { return }
+            swapEntries(parent, earliest)
             parent = earliest
         }
     }
 
-    mutating func removeAll(keepingCapacity: Bool = false) {
-        heap.removeAll(keepingCapacity: keepingCapacity)
+    private mutating func swapEntries(_ first: Int, _ second: Int) {
+        heap.swapAt(first, second)
+        positions[Int(heap[first].slot)] = Int32(first)
+        positions[Int(heap[second].slot)] = Int32(second)
     }
 }
