@@ -80,7 +80,7 @@ public enum ConnectionJSON {
         line.append("\"")
     }
 
-    static func append(_ transitions: TransitionLog, to line: inout TextLine) {
+    static func append(_ transitions: EndpointTransitions, to line: inout TextLine) {
         line.append("[")
         for (index, transition) in transitions.enumerated() {
             line.append(index == 0 ? "{\"t\":" : ",{\"t\":")

@@ -17,36 +17,77 @@ extension Role {
 /// 3. The receiver gets the segment: one carrying SYN or FIN waits as
 ///    pending until proven; anything else (ACK, data, RST) applies at once.
 struct Connection {
-    // What every segment reads comes first, what only the record reads last;
-    // the flags sit in the padding a 20-byte endpoint leaves.
+    /// What the segments showed, from which the handshake and close outcomes follow.
+    struct Observations: OptionSet {
+        let rawValue: UInt8
+        /// The client's first bare SYN.
+        static let firstSYN = Observations(rawValue: 1 << 0)
+        /// A bare SYN from the server too.
+        static let simultaneousOpen = Observations(rawValue: 1 << 1)
+        /// The client's SYN answered with an acceptable RST.
+        static let refused = Observations(rawValue: 1 << 2)
+        /// A FIN that did not cover the peer's FIN.
+        static let finsCrossed = Observations(rawValue: 1 << 3)
+        /// A FIN, seen or inferred.
+        static let fin = Observations(rawValue: 1 << 4)
+        /// An acceptable RST while either end was open.
+        static let closedByRST = Observations(rawValue: 1 << 5)
+    }
+
+    // Every open connection is one of these, so the fields are ordered to
+    // leave no padding: widest first, and the small ones where a group of
+    // odd size ends. 349 bytes; plain fields and optionals took 625.
     let id: UInt64
-    let clientEndpoint: Endpoint
-    let serverEndpoint: Endpoint
-    let initiatorKnown: Bool
-    /// The events reported besides `.finished`.
-    let reports: ReportedEvents
-    var firstSYNSeen = false
-    var simultaneousOpen = false
-    var refused = false
-    var finsCrossed = false
-    var finSeen = false
-    var closedByRST = false
     let firstSeen: Timestamp
     var lastSeen: Timestamp
-    /// Set once the record has been reported; the entry lingers briefly to absorb stray segments.
-    var reportedAt: Timestamp?
     /// The time filed for it in the tracker's `DeadlineQueue`; never later than `deadline`.
     var scheduledDeadline = Timestamp(nanosecondsSinceEpoch: .max)
+    var anomalies: [Anomaly] = []
     /// The client's and the server's halves, indexed by `Role.index`: an
     /// inline array is read and changed in place, where a role-switching
     /// accessor copied or allocated on every access.
     var endpoints: InlineArray<2, EndpointTracking>
+    /// The optional times below, in one group: apart, each took 16 bytes.
+    private var times = CompactOptionals<3, Timestamp>(placeholder: Timestamp(nanosecondsSinceEpoch: 0))
+    let initiatorKnown: Bool
+    /// The events reported besides `.finished`.
+    let reports: ReportedEvents
+    var observations: Observations = []
+    /// Counted up to UInt32.max, where it stays.
+    private(set) var synRetransmissions: UInt32 = 0
+    let addresses: AddressPair
+    /// Set once the record has been reported; the entry lingers briefly to absorb stray segments.
+    var isReported = false
     var zeek: ZeekConnection
-    var anomalies: [Anomaly] = []
-    var synRetransmissions = 0
-    var lastSYNTime: Timestamp?
-    var synAckTime: Timestamp?
-    var handshakeACKTime: Timestamp?
+    /// Both endpoints' state changes, timed from `firstSeen`.
+    private(set) var transitionLog = TransitionLog()
+
+    /// Places in `times`.
+    private enum Time {
+        static let lastSYN = 0, synAck = 1, handshakeACK = 2
+    }
+
+    var clientEndpoint: Endpoint {
+        @inline(__always) get { addresses.client }
+    }
+    var serverEndpoint: Endpoint {
+        @inline(__always) get { addresses.server }
+    }
+    /// When the client last sent its SYN (a retransmission moves it).
+    var lastSYNTime: Timestamp? {
+        get { times[Time.lastSYN] }
+        set { times[Time.lastSYN] = newValue }
+    }
+    /// When the server first sent its SYN-ACK.
+    var synAckTime: Timestamp? {
+        get { times[Time.synAck] }
+        set { times[Time.synAck] = newValue }
+    }
+    /// When the server received the ACK of its SYN-ACK.
+    var handshakeACKTime: Timestamp? {
+        get { times[Time.handshakeACK] }
+        set { times[Time.handshakeACK] = newValue }
+    }
 
     /// Starts tracking at `segment`, the first one seen on its address/port pair.
     init(id: UInt64, first segment: TCPSegment, reports: ReportedEvents = .all) {
@@ -58,18 +99,16 @@ struct Connection {
         let flags = segment.flags
         if flags.contains(.syn), !flags.contains(.ack) {
             // The sender of a bare SYN is the client (DESIGN.md, "Who is the client").
-            clientEndpoint = segment.source
-            serverEndpoint = segment.destination
+            addresses = AddressPair(client: segment.source, server: segment.destination)
             initiatorKnown = true
             endpoints = [EndpointTracking(state: .closed), EndpointTracking(state: .listen)]
         } else if flags.contains(.syn) {
             // A capture that starts with the SYN-ACK: its receiver is the client,
             // whose SYN_SENT is implied by the ACK field.
-            clientEndpoint = segment.destination
-            serverEndpoint = segment.source
+            addresses = AddressPair(client: segment.destination, server: segment.source)
             initiatorKnown = true
             var client = EndpointTracking(state: .synSent)
-            client.transitions.append(StateTransition(time: time, state: .synSent, inferred: true))
+            transitionLog.append(StateTransition(time: time, state: .synSent, inferred: true), of: .client, since: time)
             client.initialSequence = segment.acknowledgment + UInt32.max
             client.firstDataSequence = segment.acknowledgment
             client.nextSequence = segment.acknowledgment
@@ -78,14 +117,15 @@ struct Connection {
             // Picked up mid-stream: the well-known (lower) port is the server's.
             let sourceIsServer = segment.source.port < segment.destination.port
                 || (segment.source.port == segment.destination.port && segment.source < segment.destination)
-            clientEndpoint = sourceIsServer ? segment.destination : segment.source
-            serverEndpoint = sourceIsServer ? segment.source : segment.destination
+            addresses = sourceIsServer ? AddressPair(client: segment.destination, server: segment.source)
+                : AddressPair(client: segment.source, server: segment.destination)
             initiatorKnown = false
-            var endpoint = EndpointTracking(state: .established)
-            endpoint.transitions.append(StateTransition(time: time, state: .established, inferred: true, assumed: true))
-            endpoints = [endpoint, endpoint]
+            let assumed = StateTransition(time: time, state: .established, inferred: true, assumed: true)
+            transitionLog.append(assumed, of: .client, since: time)
+            transitionLog.append(assumed, of: .server, since: time)
+            endpoints = [EndpointTracking(state: .established), EndpointTracking(state: .established)]
         }
-        zeek = ZeekConnection(flipped: segment.source != clientEndpoint)
+        zeek = ZeekConnection(flipped: segment.source != addresses.client)
     }
 
     // Inlined, as are the other non-mutating helpers the per-segment path
@@ -102,21 +142,21 @@ struct Connection {
         guard segment.flags.contains(.syn), segment.flags.isDisjoint(with: [.ack, .fin, .rst]) else { return false }
         let sender = role(ofSender: segment)
         guard let initial = endpoints[sender.index].initialSequence else {
-            return reportedAt != nil || endpoints[sender.index].packets > 0 && !initiatorKnown
+            return isReported || endpoints[sender.index].packets > 0 && !initiatorKnown
         }
         return initial != segment.sequence
     }
 
     @inline(__always)
     var isClosed: Bool {
-        endpoints[0].state == .closed && (endpoints[1].state == .closed || endpoints[1].transitions.isEmpty)
+        endpoints[0].state == .closed && (endpoints[1].state == .closed || !transitionLog.contains(.server))
     }
 
     /// Reports the connection once both ends are closed; its entry then
     /// lingers, marked, to absorb stray segments.
     mutating func reportIfClosed(at time: Timestamp, sink: inout some ConnectionEventSink) {
-        guard isClosed, reportedAt == nil else { return }
-        reportedAt = time
+        guard isClosed, !isReported else { return }
+        isReported = true
         sink.receive(.finished(record(reason: .closed)))
     }
 
@@ -160,14 +200,14 @@ struct Connection {
         let isSYNACK = segment.flags.contains(.ack)
         if let initial = endpoints[sender.index].initialSequence, initial == segment.sequence {
             if !isSYNACK, sender == .client {
-                synRetransmissions += 1
+                if synRetransmissions < .max { synRetransmissions += 1 }
                 lastSYNTime = segment.timestamp
             }
         } else if endpoints[sender.index].initialSequence == nil {
             endpoints[sender.index].initialSequence = segment.sequence
             if let scale = segment.options.windowScale { endpoints[sender.index].offeredWindowScale = scale }
             if sender == .client, !isSYNACK {
-                firstSYNSeen = true
+                observations.insert(.firstSYN)
                 lastSYNTime = segment.timestamp
             }
         }
@@ -177,7 +217,7 @@ struct Connection {
             }
             fire(.sendSYNACK, sender, at: segment.timestamp, cause: causeIfReported(segment), sink: &sink)
         } else {
-            if sender == .server { simultaneousOpen = true }
+            if sender == .server { observations.insert(.simultaneousOpen) }
             fire(.sendSYN, sender, at: segment.timestamp, cause: causeIfReported(segment), sink: &sink)
         }
     }
@@ -185,12 +225,12 @@ struct Connection {
     private mutating func processSentFIN(_ segment: TCPSegment, from sender: Role, sink: inout some ConnectionEventSink) {
         guard endpoints[sender.index].finSequence == nil else { return }
         endpoints[sender.index].finSequence = segment.finSequence
-        finSeen = true
+        observations.insert(.fin)
         // A FIN that does not cover the peer's FIN was sent before that FIN arrived.
         let receiver = sender.peer
         if endpoints[receiver.index].finSequence != nil,
            !(segment.flags.contains(.ack) && endpoints[receiver.index].isFINAcknowledged(by: segment.acknowledgment)) {
-            finsCrossed = true
+            observations.insert(.finsCrossed)
         }
         fire(.sendFIN, sender, at: segment.timestamp, cause: causeIfReported(segment), sink: &sink)
     }
@@ -266,7 +306,7 @@ struct Connection {
               segment.acknowledgment == next + 1 else { return }
         endpoints[receiver.index].finSequence = next
         endpoints[receiver.index].nextSequence = segment.acknowledgment
-        finSeen = true
+        observations.insert(.fin)
         fire(.sendFIN, receiver, at: time, inferred: true, cause: causeIfReported(segment), sink: &sink)
         if !endpoints[sender.index].processedPeerFIN {
             endpoints[sender.index].processedPeerFIN = true
@@ -288,8 +328,10 @@ struct Connection {
             recordAnomaly(.rstOutOfWindow, sender: sender, at: segment.timestamp, sink: &sink)
             return
         }
-        if endpoints[receiver.index].state == .synSent, receiver == .client { refused = true }
-        if endpoints[sender.index].state != .closed || endpoints[receiver.index].state != .closed { closedByRST = true }
+        if endpoints[receiver.index].state == .synSent, receiver == .client { observations.insert(.refused) }
+        if endpoints[sender.index].state != .closed || endpoints[receiver.index].state != .closed {
+            observations.insert(.closedByRST)
+        }
         fire(.sendRST, sender, at: segment.timestamp, cause: causeIfReported(segment), sink: &sink)
         fire(.receiveRST, receiver, at: segment.timestamp, cause: causeIfReported(segment), sink: &sink)
     }
@@ -313,9 +355,12 @@ struct Connection {
     /// the end of its linger once reported; otherwise TIME_WAIT running out
     /// or its states' idle timeout, whichever comes first. Segments move it
     /// later; state changes and reporting can move it earlier.
+    ///
+    /// A reported connection's is asked for only when it is reported, at
+    /// `now` (its later segments are strays), so it lingers from `now`.
     @inline(__always)
-    func deadline(_ configuration: TrackerConfiguration, linger: Int64) -> Timestamp {
-        if let reportedAt { return reportedAt + linger }
+    func deadline(_ configuration: TrackerConfiguration, linger: Int64, now: Timestamp) -> Timestamp {
+        if isReported { return now + linger }
         var deadline = lastSeen + max(configuration.idleTimeout(endpoints[0].state),
                                       configuration.idleTimeout(endpoints[1].state))
         for role in [Role.client, .server] {
@@ -327,8 +372,8 @@ struct Connection {
     /// Marks the deadline as filed and returns it when it comes before the
     /// one on file; nil while the filed one still holds.
     @inline(__always)
-    mutating func refileDeadline(_ configuration: TrackerConfiguration, linger: Int64) -> Timestamp? {
-        let next = deadline(configuration, linger: linger)
+    mutating func refileDeadline(_ configuration: TrackerConfiguration, linger: Int64, now: Timestamp) -> Timestamp? {
+        let next = deadline(configuration, linger: linger, now: now)
         guard next < scheduledDeadline else { return nil }
         scheduledDeadline = next
         return next
@@ -338,7 +383,7 @@ struct Connection {
     @inline(__always)
     func timeWaitEnd(_ role: Role, timeWait: Int64) -> Timestamp? {
         // TIME_WAIT is only ever entered by a transition, so there is a last one.
-        guard endpoints[role.index].state == .timeWait, let since = endpoints[role.index].transitions.last?.time else {
+        guard endpoints[role.index].state == .timeWait, let since = transitionLog.lastTime(of: role, since: firstSeen) else {
             return nil
         }
         return since + timeWait
@@ -378,7 +423,7 @@ struct Connection {
     /// SYN_SENT of a capture that starts with the SYN-ACK.
     func announceStartingStates(cause: TCPSegment, sink: inout some ConnectionEventSink) {
         for role in [Role.client, .server] {
-            for transition in endpoints[role.index].transitions {
+            for transition in transitionLog.transitions(of: role, since: firstSeen) {
                 sink.receive(.transition(TransitionEvent(
                     connectionID: id, client: clientEndpoint, server: serverEndpoint, role: role,
                     from: role == .client ? .closed : .listen, transition: transition, cause: cause)))
@@ -408,7 +453,7 @@ struct Connection {
         let from = endpoints[role.index].state
         let transition = StateTransition(time: time, state: to, inferred: inferred)
         endpoints[role.index].state = to
-        endpoints[role.index].transitions.append(transition)
+        transitionLog.append(transition, of: role, since: firstSeen)
         guard reports.contains(.transitions) else { return }
         sink.receive(.transition(TransitionEvent(connectionID: id, client: clientEndpoint, server: serverEndpoint,
                                                  role: role, from: from, transition: transition, cause: cause)))
@@ -444,17 +489,18 @@ struct Connection {
 extension Connection {
     var handshake: HandshakeOutcome {
         if !initiatorKnown { return .notSeen }
-        if simultaneousOpen { return .simultaneous }
-        if refused { return .refused }
-        if firstSYNSeen, synAckTime == nil, endpoints[1].transitions.isEmpty { return .synOnly }
+        if observations.contains(.simultaneousOpen) { return .simultaneous }
+        if observations.contains(.refused) { return .refused }
+        let firstSYNSeen = observations.contains(.firstSYN)
+        if firstSYNSeen, synAckTime == nil, !transitionLog.contains(.server) { return .synOnly }
         if firstSYNSeen, synAckTime != nil, handshakeACKTime != nil { return .complete }
         return .partial
     }
 
     var close: CloseOutcome {
-        if closedByRST { return .rst }
-        if finsCrossed { return .simultaneous }
-        return finSeen ? .fin : .none
+        if observations.contains(.closedByRST) { return .rst }
+        if observations.contains(.finsCrossed) { return .simultaneous }
+        return observations.contains(.fin) ? .fin : .none
     }
 
     func record(reason: FinishReason) -> ConnectionRecord {
@@ -465,14 +511,14 @@ extension Connection {
         return ConnectionRecord(
             id: id, client: clientEndpoint, server: serverEndpoint, initiatorKnown: initiatorKnown,
             firstSeen: firstSeen, lastSeen: lastSeen, handshake: handshake, close: close,
-            clientState: endpoints[0].transitions.isEmpty ? nil : endpoints[0].state,
-            serverState: endpoints[1].transitions.isEmpty ? nil : endpoints[1].state,
-            clientTransitions: endpoints[0].transitions, serverTransitions: endpoints[1].transitions,
+            clientState: transitionLog.contains(.client) ? endpoints[0].state : nil,
+            serverState: transitionLog.contains(.server) ? endpoints[1].state : nil,
+            transitionLog: transitionLog,
             synToSynAck: synToSynAck, synAckToAck: synAckToAck,
             clientPackets: endpoints[0].packets, serverPackets: endpoints[1].packets,
             clientBytes: endpoints[0].bytes, serverBytes: endpoints[1].bytes,
             clientIPBytes: endpoints[0].ipBytes, serverIPBytes: endpoints[1].ipBytes,
-            synRetransmissions: synRetransmissions, anomalies: anomalies,
+            synRetransmissions: Int(synRetransmissions), anomalies: anomalies,
             zeekConnState: zeek.connState(originatorBytes: endpoints[0].bytes, responderBytes: endpoints[1].bytes),
             zeekHistory: zeek.historyText, finishReason: reason)
     }

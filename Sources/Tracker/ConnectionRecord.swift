@@ -104,8 +104,8 @@ public struct ConnectionRecord: Sendable {
     /// nil when nothing shows what the endpoint did (a server that never answered).
     public var clientState: TCPState?
     public var serverState: TCPState?
-    public var clientTransitions: TransitionLog
-    public var serverTransitions: TransitionLog
+    /// Both endpoints' changes; read them as `clientTransitions` and `serverTransitions`.
+    let transitionLog: TransitionLog
     /// SYN → SYN-ACK and SYN-ACK → ACK, in nanoseconds, where both were seen.
     public var synToSynAck: Int64?
     public var synAckToAck: Int64?
@@ -124,4 +124,9 @@ public struct ConnectionRecord: Sendable {
     public var finishReason: FinishReason
 
     public var ipVersion: UInt8 { client.address.version }
+
+    /// The client's state changes, in order.
+    public var clientTransitions: EndpointTransitions { transitionLog.transitions(of: .client, since: firstSeen) }
+    /// The server's state changes, in order.
+    public var serverTransitions: EndpointTransitions { transitionLog.transitions(of: .server, since: firstSeen) }
 }

@@ -83,14 +83,14 @@ public struct ConnectionTracker {
         let now = self.now, configuration = self.configuration
         let outcome = table.withConnection(slot) { connection -> SegmentOutcome in
             if connection.isStartedAnew(by: segment) { return .startsAnew }
-            guard connection.reportedAt == nil else { return .stray }
+            guard !connection.isReported else { return .stray }
             if wentBackwards {
                 connection.recordAnomaly(.timeWentBackwards, sender: connection.role(ofSender: segment),
                                          at: segment.timestamp, sink: &sink)
             }
             connection.process(segment, sink: &sink)
             connection.reportIfClosed(at: now, sink: &sink)
-            return .processed(refiled: connection.refileDeadline(configuration, linger: Self.linger))
+            return .processed(refiled: connection.refileDeadline(configuration, linger: Self.linger, now: now))
         }
         switch outcome {
         case .processed(let refiled):
@@ -124,7 +124,7 @@ public struct ConnectionTracker {
         open.reserveCapacity(table.count)
         for slot in table.occupiedSlots { open.append((table[slot].id, slot)) }
         open.sort { $0.id < $1.id }
-        for (_, slot) in open where table[slot].reportedAt == nil {
+        for (_, slot) in open where !table[slot].isReported {
             table.withConnection(slot) { connection in
                 connection.settlePending(sink: &sink)
                 let reason: FinishReason = connection.isClosed ? .closed : .endOfInput
@@ -144,7 +144,7 @@ public struct ConnectionTracker {
     // MARK: - Private
 
     private mutating func replace(_ slot: Int32, with segment: TCPSegment, into sink: inout some ConnectionEventSink) {
-        if table[slot].reportedAt == nil {
+        if !table[slot].isReported {
             let settled = [.timeWait, .closed, .synSent].contains(table[slot].endpoints[Role.client.index].state)
             if !settled {
                 let sender = table[slot].role(ofSender: segment)
@@ -160,7 +160,7 @@ public struct ConnectionTracker {
 
     private mutating func open(_ segment: TCPSegment, into sink: inout some ConnectionEventSink) {
         if table.count >= configuration.maximumConnections, let victim = table.leastRecentlyUsed {
-            if table[victim].reportedAt == nil {
+            if !table[victim].isReported {
                 statistics.evictions += 1
                 sink.receive(.finished(table[victim].record(reason: .evicted)))
             }
@@ -177,7 +177,7 @@ public struct ConnectionTracker {
             if connection.reports.contains(.transitions) { connection.announceStartingStates(cause: segment, sink: &sink) }
             connection.process(segment, sink: &sink)
             connection.reportIfClosed(at: now, sink: &sink)
-            return connection.refileDeadline(configuration, linger: Self.linger)
+            return connection.refileDeadline(configuration, linger: Self.linger, now: now)
         }
         if let refiled { file(refiled, slot: slot) }
     }
@@ -190,7 +190,7 @@ public struct ConnectionTracker {
         while let due = deadlines.popDue(at: now) {
             let slot = due.slot
             table[slot].scheduledDeadline = Timestamp(nanosecondsSinceEpoch: .max)
-            if table[slot].reportedAt != nil {
+            if table[slot].isReported {
                 remove(slot)
                 continue
             }
@@ -198,7 +198,7 @@ public struct ConnectionTracker {
             table[slot].reportIfClosed(at: now, sink: &sink)
             // Nothing is on file now, so this is the next deadline. Still due
             // means idle: one just reported lingers from now.
-            guard let next = table.withConnection(slot, { $0.refileDeadline(configuration, linger: Self.linger) })
+            guard let next = table.withConnection(slot, { $0.refileDeadline(configuration, linger: Self.linger, now: now) })
             else { continue }
             if next <= now {
                 sink.receive(.finished(table[slot].record(reason: .idle)))

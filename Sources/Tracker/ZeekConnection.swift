@@ -13,13 +13,24 @@ struct ZeekConnection {
     }
 
     struct Endpoint {
+        /// The sequence numbers of its last SYN, FIN and RST: one that
+        /// differs earns its letter again.
+        private var lastControls = CompactOptionals<3, SequenceNumber>(placeholder: SequenceNumber(0))
         var state = EndpointState.inactive
         var previousState = EndpointState.inactive
-        var lastSYN: SequenceNumber?
-        var lastFIN: SequenceNumber?
-        var lastRST: SequenceNumber?
-        var retransmissions = ScaledCount()
-        var zeroWindows = ScaledCount()
+
+        var lastSYN: SequenceNumber? {
+            get { lastControls[0] }
+            set { lastControls[0] = newValue }
+        }
+        var lastFIN: SequenceNumber? {
+            get { lastControls[1] }
+            set { lastControls[1] = newValue }
+        }
+        var lastRST: SequenceNumber? {
+            get { lastControls[2] }
+            set { lastControls[2] = newValue }
+        }
 
         mutating func set(_ newState: EndpointState) {
             previousState = state
@@ -27,6 +38,14 @@ struct ZeekConnection {
         }
 
         var isInactive: Bool { state == .inactive || state == .partial }
+    }
+
+    /// What Zeek counts for a letter that repeats at the 1st, 10th, 100th… time.
+    enum ScaledEvent: Int {
+        /// 'T': payload sent again.
+        case retransmission = 0
+        /// 'W': a zero window advertised.
+        case zeroWindow = 1
     }
 
     /// Zeek's logarithmic history entries: the letter at the 1st, 10th, 100th… event.
@@ -45,33 +64,39 @@ struct ZeekConnection {
 
     /// Bits for "this letter was already recorded in this direction".
     enum HistoryBit {
-        static let syn: UInt32 = 1 << 0
-        static let fin: UInt32 = 1 << 1
-        static let rst: UInt32 = 1 << 2
-        static let finRST: UInt32 = 1 << 3
-        static let data: UInt32 = 1 << 4
-        static let ack: UInt32 = 1 << 5
-        static let multiFlag: UInt32 = 1 << 6
+        static let syn: UInt16 = 1 << 0
+        static let fin: UInt16 = 1 << 1
+        static let rst: UInt16 = 1 << 2
+        static let finRST: UInt16 = 1 << 3
+        static let data: UInt16 = 1 << 4
+        static let ack: UInt16 = 1 << 5
+        static let multiFlag: UInt16 = 1 << 6
     }
 
-    /// Longer histories are cut here. The letters live in the connection
-    /// itself, so adding one is a store, not an array append.
+    /// Longer histories are cut here.
     static let maximumHistory = 48
 
+    /// The `ScaledEvent` counts, the originator's then the responder's:
+    /// on the heap, made at the first such event, since most connections
+    /// have none and every open one would carry 16 bytes for them.
+    private var scaledCounts: [ScaledCount] = []
+    /// The letters so far. The first ten live in the connection itself,
+    /// enough for almost every connection ("ShADadFf" is eight), so adding
+    /// one is a store, not an allocation.
+    private var history = InlineBytes<10>()
     var originator = Endpoint()
     var responder = Endpoint()
-    private var history = InlineArray<48, UInt8>(repeating: 0)
-    private var historyCount: UInt8 = 0
-    private var seen: UInt32 = 0
+    /// `HistoryBit`s, the originator's in the low byte and the responder's in the high one.
+    private var seen: UInt16 = 0
 
     init(flipped: Bool) {
         if flipped { add(UInt8(ascii: "^"), true) }
     }
 
     var historyText: String {
-        String(unsafeUninitializedCapacity: Int(historyCount)) { buffer in
-            for index in 0..<Int(historyCount) { buffer[index] = history[index] }
-            return Int(historyCount)
+        String(unsafeUninitializedCapacity: history.count) { buffer in
+            for index in 0..<history.count { buffer[index] = history[index] }
+            return history.count
         }
     }
 
@@ -83,11 +108,11 @@ struct ZeekConnection {
         var endpoint = isOriginator ? originator : responder
         var peer = isOriginator ? responder : originator
         if segment.window == 0, !flags.contains(.rst), peer.state != .closed, endpoint.state != .reset,
-           endpoint.zeroWindows.record() {
+           recordScaled(.zeroWindow, isOriginator) {
             add(UInt8(ascii: "W"), isOriginator)
         }
         if segment.payloadLength > 0, !advancedSequence, !flags.contains(.syn), !flags.contains(.rst),
-           endpoint.state != .reset, endpoint.retransmissions.record() {
+           endpoint.state != .reset, recordScaled(.retransmission, isOriginator) {
             add(UInt8(ascii: "T"), isOriginator)
         }
         Self.updateStateMachine(&endpoint, &peer, isOriginator: isOriginator, flags: flags,
@@ -183,11 +208,17 @@ struct ZeekConnection {
         }
     }
 
+    /// Counts one `event` in this direction; true when it earns its letter.
+    private mutating func recordScaled(_ event: ScaledEvent, _ isOriginator: Bool) -> Bool {
+        if scaledCounts.isEmpty { scaledCounts = Array(repeating: ScaledCount(), count: 4) }
+        return scaledCounts[(isOriginator ? 0 : 2) + event.rawValue].record()
+    }
+
     /// Zeek's `CheckHistory`: records the letter the first time in this
     /// direction and returns true; false when it had been recorded before.
     @discardableResult
-    private mutating func addOnce(_ bit: UInt32, _ letter: UInt8, _ isOriginator: Bool) -> Bool {
-        let mask = isOriginator ? bit : bit << 16
+    private mutating func addOnce(_ bit: UInt16, _ letter: UInt8, _ isOriginator: Bool) -> Bool {
+        let mask = isOriginator ? bit : bit << 8
         guard seen & mask == 0 else { return false }
         seen |= mask
         add(letter, isOriginator)
@@ -196,9 +227,8 @@ struct ZeekConnection {
 
     /// Appends an upper-case ASCII letter, lower-cased for the responder.
     private mutating func add(_ letter: UInt8, _ isOriginator: Bool) {
-        guard historyCount < Self.maximumHistory else { return }
-        history[Int(historyCount)] = isOriginator ? letter : letter | 0x20
-        historyCount += 1
+        guard history.count < Self.maximumHistory else { return }
+        history.append(isOriginator ? letter : letter | 0x20)
     }
 
     /// Zeek's `conn_state` (base/protocols/conn/main.zeek), from the two
@@ -225,7 +255,7 @@ struct ZeekConnection {
 
     /// Zeek's `/\^?S[^HAFGIQ]*R.*/`: a SYN, then a RST with none of H, A, F, G, I, Q between.
     private var historyMatchesRSTOS0: Bool {
-        let count = Int(historyCount)
+        let count = history.count
         var position = count > 0 && history[0] == UInt8(ascii: "^") ? 1 : 0
         guard position < count, history[position] == UInt8(ascii: "S") else { return false }
         position += 1

@@ -56,7 +56,7 @@ struct KernelAgreementTests {
             #expect(record.handshake.rawValue == expected.handshake, "\(context)")
             #expect(record.close.rawValue == expected.close, "\(context)")
             #expect(record.synRetransmissions == expected.syn_retransmissions, "\(context)")
-            let inferred = { (transitions: TransitionLog) in
+            let inferred = { (transitions: EndpointTransitions) in
                 transitions.filter { $0.inferred && !$0.assumed }.map(\.state.rawValue)
             }
             #expect(inferred(record.clientTransitions) == expected.inferred["client"] ?? [], "\(context) inferred")

@@ -17,6 +17,14 @@ struct ConnectionStorageTests {
         return c
     }
 
+    /// The memory benchmark's 100,000 open connections fill 17 chunks of
+    /// 2 MiB at this size (5,957 a chunk) and 18 from 360 bytes on: the
+    /// difference between 395 and 415 bytes per open connection.
+    @Test func aConnectionTakes352Bytes() {
+        #expect(MemoryLayout<Connection>.stride == 352)
+        #expect(ConnectionChunk.capacity == 5_957)
+    }
+
     @Test func connectionsFillMoreThanOneChunk() {
         let count = 2 * ConnectionChunk.capacity + 10
         var tracker = ConnectionTracker()

@@ -75,7 +75,7 @@ struct Outcome {
 
 /// `STATE@ms` for each transition, `*` when inferred, `~` when assumed:
 /// `SYN_SENT@0 ESTABLISHED@2`.
-func trace(_ transitions: TransitionLog) -> String {
+func trace(_ transitions: EndpointTransitions) -> String {
     transitions.map { transition in
         let milliseconds = Double(transition.time.nanosecondsSinceEpoch - Conversation.start) / 1_000_000
         let time = milliseconds == milliseconds.rounded() ? String(Int(milliseconds)) : String(milliseconds)
