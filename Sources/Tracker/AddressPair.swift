@@ -30,6 +30,26 @@ struct AddressPair {
         @inline(__always) get { Endpoint(address: address(serverHigh, serverLow), port: serverPort) }
     }
 
+    /// Whether `endpoint` is the client, read from the packed fields.
+    @inline(__always)
+    func isClient(_ endpoint: Endpoint) -> Bool {
+        endpoint.port == clientPort && endpoint.address.low == clientLow && endpoint.address.high == clientHigh
+            && endpoint.address.isIPv6 == isIPv6
+    }
+
+    /// Whether `endpoint` is the server, read from the packed fields.
+    @inline(__always)
+    func isServer(_ endpoint: Endpoint) -> Bool {
+        endpoint.port == serverPort && endpoint.address.low == serverLow && endpoint.address.high == serverHigh
+            && endpoint.address.isIPv6 == isIPv6
+    }
+
+    /// Whether a segment from `source` to `destination` belongs to this pair, in either direction.
+    @inline(__always)
+    func connects(_ source: Endpoint, _ destination: Endpoint) -> Bool {
+        isClient(source) ? isServer(destination) : isClient(destination) && isServer(source)
+    }
+
     @inline(__always)
     private func address(_ high: UInt64, _ low: UInt64) -> IPAddress {
         isIPv6 ? IPAddress(ipv6High: high, low: low) : IPAddress(ipv4: UInt32(truncatingIfNeeded: low))

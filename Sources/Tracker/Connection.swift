@@ -125,14 +125,14 @@ struct Connection {
             transitionLog.append(assumed, of: .server, since: time)
             endpoints = [EndpointTracking(state: .established), EndpointTracking(state: .established)]
         }
-        zeek = ZeekConnection(flipped: segment.source != addresses.client)
+        zeek = ZeekConnection(flipped: !addresses.isClient(segment.source))
     }
 
     // Inlined, as are the other non-mutating helpers the per-segment path
     // calls: a call copies the whole connection (some 700 bytes) to pass it.
     @inline(__always)
     func role(ofSender segment: TCPSegment) -> Role {
-        segment.source == clientEndpoint ? .client : .server
+        addresses.isClient(segment.source) ? .client : .server
     }
 
     /// A SYN with an ISN other than its sender's on this pair starts a new

@@ -31,11 +31,7 @@ struct ConnectionTable {
     /// The slot of the connection between `source` and `destination`, in
     /// either direction; `hash` is theirs (`hash(_:_:)`).
     func slot(from source: Endpoint, to destination: Endpoint, hash: UInt32) -> Int32? {
-        index.slot(hash: hash) { slot in
-            let connection = address(slot)
-            let client = connection.pointee.clientEndpoint, server = connection.pointee.serverEndpoint
-            return client == source ? server == destination : client == destination && server == source
-        }
+        index.slot(hash: hash) { slot in address(slot).pointee.addresses.connects(source, destination) }
     }
 
     /// Asks for the index entry of the pair with `hash` to be brought into cache.
