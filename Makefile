@@ -5,7 +5,8 @@ SWIFT ?= swift
 DEMO ?= Fixtures/ipv4-loopback.pcap
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get -y -q
-# Debian packages the build needs (libpcap-dev) and the tests use.
+# Debian packages the build needs (libpcap-dev) and the tests use; the
+# targets below that need more add them, and `deps` installs what is missing.
 PACKAGES := libpcap-dev pkg-config
 
 .PHONY: run test deps build release fixtures golden bench fuzz sanitize clean
@@ -34,8 +35,9 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-# Throughput against a C libpcap baseline in the same run, memory per open
-# connection, allocations per packet; results in .bench/ (see Benchmarks/run).
+# Throughput against a C libpcap baseline and tshark in the same run, memory
+# per open connection, allocations per packet; results in .bench/ (see Benchmarks/run).
+bench: PACKAGES += tshark
 bench: deps release
 	Benchmarks/run
 
@@ -51,8 +53,8 @@ fuzz: deps
 # flags every copy of a generic value, none of it in libpcap or our C paths.
 VALGRIND := valgrind -q --leak-check=full --errors-for-leak-kinds=definite --undef-value-errors=no \
 	--error-exitcode=9 --show-leak-kinds=definite
+sanitize: PACKAGES += valgrind
 sanitize: deps
-	@command -v valgrind >/dev/null || $(APT) install --no-install-recommends valgrind
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
 	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/Sanitizers/lsan.supp $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
@@ -64,9 +66,8 @@ sanitize: deps
 	@echo "sanitize: AddressSanitizer, ThreadSanitizer and memcheck runs passed"
 
 # Re-records every fixture from real sockets (root, tcpdump, tshark, nftables).
+fixtures: PACKAGES += tcpdump tshark nftables
 fixtures: deps
-	@for tool in tcpdump tshark nft; do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
-	[ -z "$$missing" ] || $(APT) install --no-install-recommends tcpdump tshark nftables
 	Fixtures/record
 
 clean:
