@@ -129,7 +129,7 @@ struct Connection {
     }
 
     // Inlined, as are the other non-mutating helpers the per-segment path
-    // calls: a call copies the whole connection (some 700 bytes) to pass it.
+    // calls: a call copies the whole connection (352 bytes) to pass it.
     @inline(__always)
     func role(ofSender segment: TCPSegment) -> Role {
         addresses.isClient(segment.source) ? .client : .server
@@ -154,7 +154,7 @@ struct Connection {
 
     /// Reports the connection once both ends are closed; its entry then
     /// lingers, marked, to absorb stray segments.
-    mutating func reportIfClosed(at time: Timestamp, sink: inout some ConnectionEventSink) {
+    mutating func reportIfClosed(sink: inout some ConnectionEventSink) {
         guard isClosed, !isReported else { return }
         isReported = true
         sink.receive(.finished(record(reason: .closed)))
@@ -356,8 +356,8 @@ struct Connection {
     /// or its states' idle timeout, whichever comes first. Segments move it
     /// later; state changes and reporting can move it earlier.
     ///
-    /// A reported connection's is asked for only when it is reported, at
-    /// `now` (its later segments are strays), so it lingers from `now`.
+    /// A reported connection's deadline is asked for only at the moment it
+    /// is reported (its later segments are strays), so it lingers from `now`.
     @inline(__always)
     func deadline(_ configuration: TrackerConfiguration, linger: Int64, now: Timestamp) -> Timestamp {
         if isReported { return now + linger }

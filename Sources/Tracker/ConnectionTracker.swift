@@ -89,7 +89,7 @@ public struct ConnectionTracker {
                                          at: segment.timestamp, sink: &sink)
             }
             connection.process(segment, sink: &sink)
-            connection.reportIfClosed(at: now, sink: &sink)
+            connection.reportIfClosed(sink: &sink)
             return .processed(refiled: connection.refileDeadline(configuration, linger: Self.linger, now: now))
         }
         switch outcome {
@@ -176,7 +176,7 @@ public struct ConnectionTracker {
         let refiled = table.withConnection(slot) { connection in
             if connection.reports.contains(.transitions) { connection.announceStartingStates(cause: segment, sink: &sink) }
             connection.process(segment, sink: &sink)
-            connection.reportIfClosed(at: now, sink: &sink)
+            connection.reportIfClosed(sink: &sink)
             return connection.refileDeadline(configuration, linger: Self.linger, now: now)
         }
         if let refiled { file(refiled, slot: slot) }
@@ -195,7 +195,7 @@ public struct ConnectionTracker {
                 continue
             }
             table[slot].expireTimeWait(now: now, timeWait: configuration.timeWait, sink: &sink)
-            table[slot].reportIfClosed(at: now, sink: &sink)
+            table[slot].reportIfClosed(sink: &sink)
             // Nothing is on file now, so this is the next deadline. Still due
             // means idle: one just reported lingers from now.
             guard let next = table.withConnection(slot, { $0.refileDeadline(configuration, linger: Self.linger, now: now) })

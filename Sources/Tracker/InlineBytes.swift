@@ -9,6 +9,9 @@ struct InlineBytes<let capacity: Int>: Sendable {
 
     init() {}
 
+    /// How many bytes it keeps in place.
+    static var inPlaceCapacity: Int { capacity }
+
     var count: Int {
         @inline(__always) get { Int(storedCount) + spilled.count }
     }

@@ -14,8 +14,8 @@ import Wire
 ///            bit 7     the offset counts microseconds (else nanoseconds)
 ///     offset zigzag-encoded, then 7 bits a byte, low first (LEB128)
 ///
-/// A whole lifecycle (ten changes, half of them at the same moment as the
-/// one before) takes about 30 bytes, and stays in place; a longer log
+/// A whole lifecycle (ten changes, four or five at the moment of the one
+/// before) takes 24 to 30 bytes, and stays in place; a longer log
 /// (simultaneous open and close, hostile input) continues on the heap.
 public struct TransitionLog: Sendable {
     private enum Tag {
@@ -29,10 +29,11 @@ public struct TransitionLog: Sendable {
 
     private static let states = TCPState.allCases
 
+    private typealias Bytes = InlineBytes<32>
     /// The bytes kept in place; more continue on the heap.
-    static let inlineCapacity = 32
+    static var inlineCapacity: Int { Bytes.inPlaceCapacity }
 
-    private var bytes = InlineBytes<32>()
+    private var bytes = Bytes()
     /// Where the last entry with an offset starts; `noTimedEntry` while
     /// there is none (the first entry is then compared with `base`).
     private var lastTimedEntry = Self.noTimedEntry
