@@ -32,22 +32,22 @@ struct AddressPair {
 
     /// Whether `endpoint` is the client, read from the packed fields.
     @inline(__always)
-    func isClient(_ endpoint: Endpoint) -> Bool {
-        endpoint.port == clientPort && endpoint.address.low == clientLow && endpoint.address.high == clientHigh
-            && endpoint.address.isIPv6 == isIPv6
-    }
+    func isClient(_ endpoint: Endpoint) -> Bool { matches(endpoint, clientHigh, clientLow, clientPort) }
 
     /// Whether `endpoint` is the server, read from the packed fields.
     @inline(__always)
-    func isServer(_ endpoint: Endpoint) -> Bool {
-        endpoint.port == serverPort && endpoint.address.low == serverLow && endpoint.address.high == serverHigh
-            && endpoint.address.isIPv6 == isIPv6
-    }
+    func isServer(_ endpoint: Endpoint) -> Bool { matches(endpoint, serverHigh, serverLow, serverPort) }
 
     /// Whether a segment from `source` to `destination` belongs to this pair, in either direction.
     @inline(__always)
     func connects(_ source: Endpoint, _ destination: Endpoint) -> Bool {
         isClient(source) ? isServer(destination) : isClient(destination) && isServer(source)
+    }
+
+    @inline(__always)
+    private func matches(_ endpoint: Endpoint, _ high: UInt64, _ low: UInt64, _ port: UInt16) -> Bool {
+        endpoint.port == port && endpoint.address.low == low && endpoint.address.high == high
+            && endpoint.address.isIPv6 == isIPv6
     }
 
     @inline(__always)

@@ -95,7 +95,7 @@ public struct ConnectionTracker {
         switch outcome {
         case .processed(let refiled):
             table.touch(slot)
-            if let refiled { file(refiled, slot: slot) }
+            if let refiled { deadlines.schedule(slot, at: refiled) }
         case .stray: statistics.straySegments += 1
         case .startsAnew: replace(slot, with: segment, into: &sink)
         }
@@ -179,7 +179,7 @@ public struct ConnectionTracker {
             connection.reportIfClosed(sink: &sink)
             return connection.refileDeadline(configuration, linger: Self.linger, now: now)
         }
-        if let refiled { file(refiled, slot: slot) }
+        if let refiled { deadlines.schedule(slot, at: refiled) }
     }
 
     /// Expires TIME_WAIT, idle connections and lingering reported ones:
@@ -205,16 +205,8 @@ public struct ConnectionTracker {
                 remove(slot)
                 continue
             }
-            file(next, slot: slot)
+            deadlines.schedule(slot, at: next)
         }
-    }
-
-    /// Puts a connection's new deadline in the queue, in place of the one
-    /// it had. The connection is changed in place when its deadline is
-    /// computed (`refileDeadline`): reading it through the table's subscript
-    /// copied all of it.
-    private mutating func file(_ deadline: Timestamp, slot: Int32) {
-        deadlines.schedule(slot, at: deadline)
     }
 
     /// Drops a connection from the table and its deadline from the queue.

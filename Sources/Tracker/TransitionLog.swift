@@ -189,12 +189,12 @@ public struct EndpointTransitions: Collection, Equatable, Sendable {
     public let role: Role
     fileprivate let base: Timestamp
 
-    public var startIndex: Index { firstOfRole(from: Index(position: 0, lastOffset: 0)) }
+    public var startIndex: Index { firstEntryOfRole(from: Index(position: 0, lastOffset: 0))?.index ?? endIndex }
     public var endIndex: Index { Index(position: log.byteCount, lastOffset: 0) }
 
     public func index(after index: Index) -> Index {
         let entry = log.entry(at: index.position, lastOffset: index.lastOffset)
-        return firstOfRole(from: Index(position: entry.next, lastOffset: entry.offset))
+        return firstEntryOfRole(from: Index(position: entry.next, lastOffset: entry.offset))?.index ?? endIndex
     }
 
     public subscript(index: Index) -> StateTransition {
@@ -208,13 +208,9 @@ public struct EndpointTransitions: Collection, Equatable, Sendable {
         fileprivate var index = Index(position: 0, lastOffset: 0)
 
         public mutating func next() -> StateTransition? {
-            let log = transitions.log
-            while index.position < log.byteCount {
-                let entry = log.entry(at: index.position, lastOffset: index.lastOffset)
-                index = Index(position: entry.next, lastOffset: entry.offset)
-                if entry.role == transitions.role { return entry.transition(since: transitions.base) }
-            }
-            return nil
+            guard let (_, entry) = transitions.firstEntryOfRole(from: index) else { return nil }
+            index = Index(position: entry.next, lastOffset: entry.offset)
+            return entry.transition(since: transitions.base)
         }
     }
 
@@ -227,15 +223,15 @@ public struct EndpointTransitions: Collection, Equatable, Sendable {
         return last
     }
 
-    /// The first entry of `role` at or after `index`, or the end.
-    private func firstOfRole(from index: Index) -> Index {
+    /// The first entry of `role` at or after `index`, decoded, and where it is; nil past the last.
+    private func firstEntryOfRole(from index: Index) -> (index: Index, entry: TransitionLog.Entry)? {
         var index = index
         while index.position < log.byteCount {
             let entry = log.entry(at: index.position, lastOffset: index.lastOffset)
-            if entry.role == role { return index }
+            if entry.role == role { return (index, entry) }
             index = Index(position: entry.next, lastOffset: entry.offset)
         }
-        return index
+        return nil
     }
 
     public static func == (lhs: EndpointTransitions, rhs: EndpointTransitions) -> Bool { lhs.elementsEqual(rhs) }

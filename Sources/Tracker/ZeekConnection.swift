@@ -19,17 +19,22 @@ struct ZeekConnection {
         var state = EndpointState.inactive
         var previousState = EndpointState.inactive
 
+        /// Places in `lastControls`.
+        private enum Control {
+            static let syn = 0, fin = 1, rst = 2
+        }
+
         var lastSYN: SequenceNumber? {
-            get { lastControls[0] }
-            set { lastControls[0] = newValue }
+            get { lastControls[Control.syn] }
+            set { lastControls[Control.syn] = newValue }
         }
         var lastFIN: SequenceNumber? {
-            get { lastControls[1] }
-            set { lastControls[1] = newValue }
+            get { lastControls[Control.fin] }
+            set { lastControls[Control.fin] = newValue }
         }
         var lastRST: SequenceNumber? {
-            get { lastControls[2] }
-            set { lastControls[2] = newValue }
+            get { lastControls[Control.rst] }
+            set { lastControls[Control.rst] = newValue }
         }
 
         mutating func set(_ newState: EndpointState) {
