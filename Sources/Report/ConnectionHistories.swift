@@ -42,9 +42,13 @@ struct ConnectionHistories {
                 history.closing.append(transition)
             } else if history.steps.isEmpty {
                 history.initial.append(transition)
-            } else if history.omitted == 0, let cause = transition.cause,
-                      history.steps[history.steps.count - 1].segment == cause {
-                history.steps[history.steps.count - 1].transitions.append(transition)
+            } else if history.omitted == 0, let step = history.steps.lastIndex(where: {
+                $0.segment.timestamp == transition.transition.time
+            }) {
+                // A receiver's change is stamped with the segment that caused
+                // it, which may be several steps before the one that proved it:
+                // it is drawn beside its cause, as the study note's pictures do.
+                history.steps[step].transitions.append(transition)
             } else {
                 history.closing.append(transition)
             }

@@ -181,10 +181,20 @@ struct Connection {
         }
         if flags.contains(.ack) {
             inferMissingSegments(acknowledgedBy: segment, from: sender, sink: &sink)
-            if let pending = endpoints[sender.index].pending, pending.end <= segment.acknowledgment {
+        }
+        if let pending = endpoints[sender.index].pending {
+            if flags.contains(.ack), pending.end <= segment.acknowledgment {
                 endpoints[sender.index].pending = nil
-                applyReceipt(pending, to: sender, at: segment.timestamp, inferred: false, cause: causeIfReported(segment), sink: &sink)
+                applyReceipt(pending, to: sender, inferred: false, cause: causeIfReported(segment), sink: &sink)
+            } else if pending.time < segment.timestamp {
+                // Sent before the pending segment arrived (its ACK field does
+                // not cover it), so that one arrived after this one left: a
+                // crossing FIN or SYN reaches its receiver after the
+                // receiver's own.
+                endpoints[sender.index].pending?.time = segment.timestamp
             }
+        }
+        if flags.contains(.ack) {
             endpoints[sender.index].recordAcknowledgment(segment.acknowledgment)
         }
         if flags.contains(.syn) {
@@ -243,28 +253,35 @@ struct Connection {
             // TCP delivers in order: a later segment arriving means the
             // pending one arrived before it. So does a SYN-ACK repeating a
             // pending bare SYN (simultaneous open): it carries that SYN too.
-            // A plain copy proves nothing: the first may have been lost.
+            // A plain copy proves nothing: the first may have been lost, and
+            // then this copy is the one the receiver processed, so its time
+            // is the one the transition will carry once proven.
             let later = pending.end <= segment.sequence
             let synBecameSYNACK = flags.contains(.syn) && flags.contains(.ack) && pending.flags.contains(.syn)
                 && !pending.flags.contains(.ack) && pending.sequence == segment.sequence
             if later || synBecameSYNACK {
                 endpoints[receiver.index].pending = nil
-                applyReceipt(pending, to: receiver, at: segment.timestamp, inferred: false, cause: causeIfReported(segment), sink: &sink)
+                applyReceipt(pending, to: receiver, inferred: false, cause: causeIfReported(segment), sink: &sink)
             } else if carriesControl {
+                if segment.sequenceEnd == pending.end { endpoints[receiver.index].pending?.time = segment.timestamp }
                 return
             }
         }
         if carriesControl {
             endpoints[receiver.index].pending = PendingReceipt(segment)
         } else if flags.contains(.ack) {
-            applyReceipt(PendingReceipt(segment), to: receiver, at: segment.timestamp, inferred: false,
-                         cause: causeIfReported(segment), sink: &sink)
+            applyReceipt(PendingReceipt(segment), to: receiver, inferred: false, cause: causeIfReported(segment),
+                         sink: &sink)
         }
     }
 
-    /// What arriving at `role` does to it (RFC 9293 §3.10.7, seen from outside).
-    private mutating func applyReceipt(_ receipt: PendingReceipt, to role: Role, at time: Timestamp, inferred: Bool,
-                                       cause: TCPSegment?, sink: inout some ConnectionEventSink) {
+    /// What arriving at `role` does to it (RFC 9293 §3.10.7, seen from outside),
+    /// stamped when the capture last saw the segment on its way there: the
+    /// kernel changes state as the segment arrives, not when its ACK (which
+    /// a delayed ACK holds back for tens of milliseconds) proves it did.
+    private mutating func applyReceipt(_ receipt: PendingReceipt, to role: Role, inferred: Bool, cause: TCPSegment?,
+                                       sink: inout some ConnectionEventSink) {
+        let time = receipt.time
         let hasACK = receipt.flags.contains(.ack)
         let acksSYN = hasACK && endpoints[role.index].isSYNAcknowledged(by: receipt.acknowledgment)
         if receipt.flags.contains(.syn) {
@@ -278,11 +295,22 @@ struct Connection {
             fire(.receiveACKOfSYN, role, at: time, inferred: inferred, cause: cause, sink: &sink)
         }
         let acksFIN = hasACK && endpoints[role.index].isFINAcknowledged(by: receipt.acknowledgment)
-        if receipt.flags.contains(.fin), !endpoints[role.index].processedPeerFIN {
-            endpoints[role.index].processedPeerFIN = true
-            fire(.receiveFIN(acksOurFIN: acksFIN), role, at: time, inferred: inferred, cause: cause, sink: &sink)
-        } else if acksFIN {
+        receiveFIN(receipt.flags.contains(.fin), acknowledgingOurs: acksFIN, at: role, time: time, inferred: inferred,
+                   cause: cause, sink: &sink)
+    }
+
+    /// The ACK field, then the FIN bit, in RFC 9293 §3.10.7.4's order (step
+    /// five before step eight): a FIN that acks `role`'s FIN in FIN_WAIT_1
+    /// takes it to FIN_WAIT_2 and then TIME_WAIT at one instant, as Linux
+    /// logs it. An ACK of its FIN alone moves FIN_WAIT_1, CLOSING and LAST_ACK.
+    private mutating func receiveFIN(_ fin: Bool, acknowledgingOurs acksFIN: Bool, at role: Role, time: Timestamp,
+                                     inferred: Bool, cause: TCPSegment?, sink: inout some ConnectionEventSink) {
+        if acksFIN {
             fire(.receiveACKOfFIN, role, at: time, inferred: inferred, cause: cause, sink: &sink)
+        }
+        if fin, !endpoints[role.index].processedPeerFIN {
+            endpoints[role.index].processedPeerFIN = true
+            fire(.receiveFIN, role, at: time, inferred: inferred, cause: cause, sink: &sink)
         }
     }
 
@@ -308,11 +336,9 @@ struct Connection {
         endpoints[receiver.index].nextSequence = segment.acknowledgment
         observations.insert(.fin)
         fire(.sendFIN, receiver, at: time, inferred: true, cause: causeIfReported(segment), sink: &sink)
-        if !endpoints[sender.index].processedPeerFIN {
-            endpoints[sender.index].processedPeerFIN = true
-            let acksOurFIN = endpoints[receiver.index].highestAcknowledgment.map { endpoints[sender.index].isFINAcknowledged(by: $0) } ?? false
-            fire(.receiveFIN(acksOurFIN: acksOurFIN), sender, at: time, inferred: true, cause: causeIfReported(segment), sink: &sink)
-        }
+        let acksOurFIN = endpoints[receiver.index].highestAcknowledgment.map { endpoints[sender.index].isFINAcknowledged(by: $0) } ?? false
+        receiveFIN(true, acknowledgingOurs: acksOurFIN, at: sender, time: time, inferred: true,
+                   cause: causeIfReported(segment), sink: &sink)
     }
 
     /// RFC 9293 §3.10.7: in SYN_SENT an RST is acceptable if it acks the SYN;
@@ -322,7 +348,7 @@ struct Connection {
         let receiver = sender.peer
         if let pending = endpoints[receiver.index].pending, pending.end <= segment.sequence {
             endpoints[receiver.index].pending = nil
-            applyReceipt(pending, to: receiver, at: segment.timestamp, inferred: false, cause: causeIfReported(segment), sink: &sink)
+            applyReceipt(pending, to: receiver, inferred: false, cause: causeIfReported(segment), sink: &sink)
         }
         guard isAcceptableRST(segment, to: receiver) else {
             recordAnomaly(.rstOutOfWindow, sender: sender, at: segment.timestamp, sink: &sink)
@@ -404,7 +430,7 @@ struct Connection {
         for role in [Role.client, .server] {
             if let pending = endpoints[role.index].pending {
                 endpoints[role.index].pending = nil
-                applyReceipt(pending, to: role, at: pending.time, inferred: true, cause: nil, sink: &sink)
+                applyReceipt(pending, to: role, inferred: true, cause: nil, sink: &sink)
             }
         }
     }

@@ -25,7 +25,9 @@ public enum EndpointEvent: Equatable, Sendable {
     case receiveSYNACK
     case receiveACKOfSYN
     case sendFIN
-    case receiveFIN(acksOurFIN: Bool)
+    /// The peer's FIN, after the same segment's ACK field was applied
+    /// (`receiveACKOfFIN` first, as RFC 9293 §3.10.7.4 orders the checks).
+    case receiveFIN
     case receiveACKOfFIN
     case sendRST
     /// An RST inside this endpoint's receive window (or acking its SYN, in SYN_SENT).
@@ -50,14 +52,17 @@ extension TCPState {
     ///     ESTABLISHED    sends FIN                              FIN_WAIT_1
     ///     ESTABLISHED    receives FIN                           CLOSE_WAIT
     ///     FIN_WAIT_1     receives ACK of its FIN                FIN_WAIT_2
-    ///     FIN_WAIT_1     receives FIN not acking its FIN        CLOSING
-    ///     FIN_WAIT_1     receives FIN acking its FIN            TIME_WAIT
+    ///     FIN_WAIT_1     receives FIN (its FIN not yet acked)   CLOSING
     ///     FIN_WAIT_2     receives FIN                           TIME_WAIT
     ///     CLOSE_WAIT     sends FIN                              LAST_ACK
     ///     CLOSING        receives ACK of its FIN                TIME_WAIT
     ///     LAST_ACK       receives ACK of its FIN                CLOSED
     ///     TIME_WAIT      2×MSL passes, or the port is reused    CLOSED
     ///     any but CLOSED sends or receives an acceptable RST    CLOSED
+    ///
+    /// A FIN that also acknowledges the receiver's FIN is two events, the
+    /// ACK then the FIN (§3.10.7.4 step five before step eight): FIN_WAIT_1
+    /// → FIN_WAIT_2 → TIME_WAIT at one instant, as Linux logs it.
     ///
     /// A server that was never listening but sends a SYN (simultaneous
     /// open) leaves its implicit LISTEN like CLOSED does.
@@ -79,10 +84,10 @@ extension TCPState {
             case .closeWait: return .lastAck
             case .closed, .listen, .synSent, .finWait1, .finWait2, .closing, .lastAck, .timeWait: return nil
             }
-        case .receiveFIN(let acksOurFIN):
+        case .receiveFIN:
             switch self {
             case .synReceived, .established: return .closeWait
-            case .finWait1: return acksOurFIN ? .timeWait : .closing
+            case .finWait1: return .closing
             case .finWait2: return .timeWait
             case .closed, .listen, .synSent, .closeWait, .closing, .lastAck, .timeWait: return nil
             }

@@ -39,7 +39,7 @@ struct ConnectionStorageTests {
         let records = sink.events.compactMap { if case .finished(let record) = $0 { record } else { nil } }
         #expect(records.count == count)
         #expect(records.map(\.client.port) == (0..<count).map { UInt16(10_000 + $0) })
-        #expect(records.allSatisfy { $0.clientTrace == "SYN_SENT@\($0.client.port - 10_000) ESTABLISHED@\($0.client.port - 9_998)" })
+        #expect(records.allSatisfy { $0.clientTrace == "SYN_SENT@\($0.client.port - 10_000) ESTABLISHED@\($0.client.port - 9_999)" })
     }
 
     @Test func aCopiedTrackerIsIndependentOfTheOriginal() {
@@ -54,9 +54,9 @@ struct ConnectionStorageTests {
         var copySink = CollectingSink()
         copy.finish(into: &copySink)
         let copied = copySink.events.compactMap { if case .finished(let record) = $0 { record } else { nil } }
-        #expect(copied.map(\.clientTrace) == ["SYN_SENT@0 ESTABLISHED@2"])
+        #expect(copied.map(\.clientTrace) == ["SYN_SENT@0 ESTABLISHED@1"])
         original.finish(into: &sink)
         let records = sink.events.compactMap { if case .finished(let record) = $0 { record } else { nil } }
-        #expect(records.map(\.clientTrace) == ["SYN_SENT@0 ESTABLISHED@2 FIN_WAIT_1@10"])
+        #expect(records.map(\.clientTrace) == ["SYN_SENT@0 ESTABLISHED@1 FIN_WAIT_1@10"])
     }
 }

@@ -43,17 +43,18 @@ struct FailureTests {
 
     /// An RST in each synchronized state closes both ends (§3.10.7.4).
     @Test(arguments: [
-        ("ESTABLISHED", 0, "SYN_SENT@0 ESTABLISHED@2 CLOSED@30", "SYN_RECEIVED@1 ESTABLISHED@2 CLOSED@30"),
-        ("FIN_WAIT_1", 1, "SYN_SENT@0 ESTABLISHED@2 FIN_WAIT_1@10 CLOSED@30",
+        ("ESTABLISHED", 0, "SYN_SENT@0 ESTABLISHED@1 CLOSED@30", "SYN_RECEIVED@1 ESTABLISHED@2 CLOSED@30"),
+        ("FIN_WAIT_1", 1, "SYN_SENT@0 ESTABLISHED@1 FIN_WAIT_1@10 CLOSED@30",
          "SYN_RECEIVED@1 ESTABLISHED@2 CLOSED@30"),
-        ("FIN_WAIT_2", 2, "SYN_SENT@0 ESTABLISHED@2 FIN_WAIT_1@10 FIN_WAIT_2@11 CLOSED@30",
-         "SYN_RECEIVED@1 ESTABLISHED@2 CLOSE_WAIT@11 CLOSED@30"),
-        // The client's final ACK is not sent: the RST (in order after the FIN) proves the FIN arrived.
-        ("LAST_ACK", 3, "SYN_SENT@0 ESTABLISHED@2 FIN_WAIT_1@10 FIN_WAIT_2@11 TIME_WAIT@30 CLOSED@30",
-         "SYN_RECEIVED@1 ESTABLISHED@2 CLOSE_WAIT@11 LAST_ACK@12 CLOSED@30"),
+        ("FIN_WAIT_2", 2, "SYN_SENT@0 ESTABLISHED@1 FIN_WAIT_1@10 FIN_WAIT_2@11 CLOSED@30",
+         "SYN_RECEIVED@1 ESTABLISHED@2 CLOSE_WAIT@10 CLOSED@30"),
+        // The client's final ACK is not sent: the RST (in order after the FIN)
+        // proves the FIN arrived, and it arrived when it was captured, at 12.
+        ("LAST_ACK", 3, "SYN_SENT@0 ESTABLISHED@1 FIN_WAIT_1@10 FIN_WAIT_2@11 TIME_WAIT@12 CLOSED@30",
+         "SYN_RECEIVED@1 ESTABLISHED@2 CLOSE_WAIT@10 LAST_ACK@12 CLOSED@30"),
         // Linux's default (tcp_rfc1337=0) lets an RST end TIME_WAIT, as §3.10.7.4 says.
-        ("TIME_WAIT", 4, "SYN_SENT@0 ESTABLISHED@2 FIN_WAIT_1@10 FIN_WAIT_2@11 TIME_WAIT@13 CLOSED@30",
-         "SYN_RECEIVED@1 ESTABLISHED@2 CLOSE_WAIT@11 LAST_ACK@12 CLOSED@13"),
+        ("TIME_WAIT", 4, "SYN_SENT@0 ESTABLISHED@1 FIN_WAIT_1@10 FIN_WAIT_2@11 TIME_WAIT@12 CLOSED@30",
+         "SYN_RECEIVED@1 ESTABLISHED@2 CLOSE_WAIT@10 LAST_ACK@12 CLOSED@13"),
     ])
     func serverResetsIn(state: String, steps: Int, client: String, server: String) {
         var c = Conversation()
@@ -79,7 +80,7 @@ struct FailureTests {
         c.handshake()
         c.client([.rst, .ack], seq: 101, ack: 301, at: 5)
         let record = c.run().record
-        #expect(record.clientTrace == "SYN_SENT@0 ESTABLISHED@2 CLOSED@5")
+        #expect(record.clientTrace == "SYN_SENT@0 ESTABLISHED@1 CLOSED@5")
         #expect(record.serverTrace == "SYN_RECEIVED@1 ESTABLISHED@2 CLOSED@5")
         #expect(record.zeekConnState == "RSTO")
         #expect(record.finishReason == .closed)
@@ -113,7 +114,7 @@ struct FailureTests {
         c.server(.rst, seq: 301 + 1_000_000, at: 5)
         let outcome = c.run()
         let record = outcome.record
-        #expect(record.clientTrace == "SYN_SENT@0 ESTABLISHED@2")
+        #expect(record.clientTrace == "SYN_SENT@0 ESTABLISHED@1")
         #expect(record.serverTrace == "SYN_RECEIVED@1 ESTABLISHED@2")
         #expect(record.close == .none)
         #expect(record.anomalies == [Anomaly(kind: .rstOutOfWindow, sender: .server,

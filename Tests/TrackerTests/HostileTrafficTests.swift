@@ -61,7 +61,7 @@ struct HostileTrafficTests {
             }
         }
         let record = c.run().record
-        #expect(record.clientTrace == "SYN_SENT@0 ESTABLISHED@2")
+        #expect(record.clientTrace == "SYN_SENT@0 ESTABLISHED@1")
         #expect(record.serverTrace == "SYN_RECEIVED@1 ESTABLISHED@2")
         #expect(record.close == .none)
         #expect(record.anomalies.map(\.kind) == [.rstOutOfWindow, .rstOutOfWindow])
@@ -80,8 +80,8 @@ struct HostileTrafficTests {
         c.server([.fin, .ack], seq: 301, ack: 252, at: 7)
         c.client(.ack, seq: 252, ack: 302, at: 8)
         let record = c.run().record
-        #expect(record.clientTrace == "SYN_SENT@0 ESTABLISHED@2 FIN_WAIT_1@5 TIME_WAIT@8")
-        #expect(record.serverTrace == "SYN_RECEIVED@1 ESTABLISHED@2 CLOSE_WAIT@7 LAST_ACK@7 CLOSED@8")
+        #expect(record.clientTrace == "SYN_SENT@0 ESTABLISHED@1 FIN_WAIT_1@5 FIN_WAIT_2@7 TIME_WAIT@7")
+        #expect(record.serverTrace == "SYN_RECEIVED@1 ESTABLISHED@2 CLOSE_WAIT@5 LAST_ACK@7 CLOSED@8")
         #expect(record.clientBytes == 150)
         #expect(record.anomalies.first { $0.kind == .retransmission }?.count == 1)
     }
@@ -136,7 +136,7 @@ struct HostileTrafficTests {
         #expect(tracker.openConnections == 0)
         let record = sink.records[0]
         #expect(record.anomalies.map(\.kind) == [.timeWentBackwards])
-        #expect(record.clientTrace == "SYN_SENT@0 ESTABLISHED@2 FIN_WAIT_1@10")
+        #expect(record.clientTrace == "SYN_SENT@0 ESTABLISHED@1 FIN_WAIT_1@10")
     }
 
     /// An ACK stamped before the SYN-ACK it answers measures no round trip:

@@ -17,8 +17,8 @@ struct OpenAndCloseTests {
         c.server([.fin, .ack], seq: 301, ack: 102, at: 20)
         c.client(.ack, seq: 102, ack: 302, at: 21)
         let record = c.run().record
-        #expect(record.clientTrace == "SYN_SENT@0 ESTABLISHED@2 FIN_WAIT_1@10 FIN_WAIT_2@11 TIME_WAIT@21")
-        #expect(record.serverTrace == "SYN_RECEIVED@1 ESTABLISHED@2 CLOSE_WAIT@11 LAST_ACK@20 CLOSED@21")
+        #expect(record.clientTrace == "SYN_SENT@0 ESTABLISHED@1 FIN_WAIT_1@10 FIN_WAIT_2@11 TIME_WAIT@20")
+        #expect(record.serverTrace == "SYN_RECEIVED@1 ESTABLISHED@2 CLOSE_WAIT@10 LAST_ACK@20 CLOSED@21")
         #expect(record.handshake == .complete)
         #expect(record.close == .fin)
         #expect(record.clientState == .timeWait)
@@ -34,8 +34,8 @@ struct OpenAndCloseTests {
         c.client([.fin, .ack], seq: 101, ack: 302, at: 20)
         c.server(.ack, seq: 302, ack: 102, at: 21)
         let record = c.run().record
-        #expect(record.clientTrace == "SYN_SENT@0 ESTABLISHED@2 CLOSE_WAIT@11 LAST_ACK@20 CLOSED@21")
-        #expect(record.serverTrace == "SYN_RECEIVED@1 ESTABLISHED@2 FIN_WAIT_1@10 FIN_WAIT_2@11 TIME_WAIT@21")
+        #expect(record.clientTrace == "SYN_SENT@0 ESTABLISHED@1 CLOSE_WAIT@10 LAST_ACK@20 CLOSED@21")
+        #expect(record.serverTrace == "SYN_RECEIVED@1 ESTABLISHED@2 FIN_WAIT_1@10 FIN_WAIT_2@11 TIME_WAIT@20")
         #expect(record.zeekHistory == "ShAfFa") // A and a once per direction (main.zeek)
     }
 
@@ -48,8 +48,8 @@ struct OpenAndCloseTests {
         c.server([.fin, .ack], seq: 301, ack: 102, at: 11)
         c.client(.ack, seq: 102, ack: 302, at: 12)
         let record = c.run().record
-        #expect(record.clientTrace == "SYN_SENT@0 ESTABLISHED@2 FIN_WAIT_1@10 TIME_WAIT@12")
-        #expect(record.serverTrace == "SYN_RECEIVED@1 ESTABLISHED@2 CLOSE_WAIT@11 LAST_ACK@11 CLOSED@12")
+        #expect(record.clientTrace == "SYN_SENT@0 ESTABLISHED@1 FIN_WAIT_1@10 FIN_WAIT_2@11 TIME_WAIT@11")
+        #expect(record.serverTrace == "SYN_RECEIVED@1 ESTABLISHED@2 CLOSE_WAIT@10 LAST_ACK@11 CLOSED@12")
     }
 
     /// §3.6: a FIN may carry data; it occupies the sequence number after it.
@@ -61,8 +61,8 @@ struct OpenAndCloseTests {
         c.server([.fin, .ack], seq: 301, ack: 152, at: 12)
         c.client(.ack, seq: 152, ack: 302, at: 13)
         let record = c.run().record
-        #expect(record.clientTrace == "SYN_SENT@0 ESTABLISHED@2 FIN_WAIT_1@10 FIN_WAIT_2@11 TIME_WAIT@13")
-        #expect(record.serverTrace == "SYN_RECEIVED@1 ESTABLISHED@2 CLOSE_WAIT@11 LAST_ACK@12 CLOSED@13")
+        #expect(record.clientTrace == "SYN_SENT@0 ESTABLISHED@1 FIN_WAIT_1@10 FIN_WAIT_2@11 TIME_WAIT@12")
+        #expect(record.serverTrace == "SYN_RECEIVED@1 ESTABLISHED@2 CLOSE_WAIT@10 LAST_ACK@12 CLOSED@13")
         #expect(record.clientBytes == 50)
     }
 
@@ -77,8 +77,8 @@ struct OpenAndCloseTests {
         c.server([.psh, .ack], seq: 1301, ack: 102, len: 500, at: 14)
         c.client(.ack, seq: 102, ack: 1801, at: 15)
         let record = c.run().record
-        #expect(record.clientTrace == "SYN_SENT@0 ESTABLISHED@2 FIN_WAIT_1@10 FIN_WAIT_2@11")
-        #expect(record.serverTrace == "SYN_RECEIVED@1 ESTABLISHED@2 CLOSE_WAIT@11")
+        #expect(record.clientTrace == "SYN_SENT@0 ESTABLISHED@1 FIN_WAIT_1@10 FIN_WAIT_2@11")
+        #expect(record.serverTrace == "SYN_RECEIVED@1 ESTABLISHED@2 CLOSE_WAIT@10")
         #expect(record.serverBytes == 1500)
         #expect(record.zeekConnState == "S2")
     }
@@ -94,8 +94,8 @@ struct OpenAndCloseTests {
         c.client(.ack, seq: 101, ack: 301, at: 4)
         let record = c.run().record
         #expect(record.handshake == .simultaneous)
-        #expect(record.clientTrace == "SYN_SENT@0 SYN_RECEIVED@2 ESTABLISHED@4")
-        #expect(record.serverTrace == "SYN_SENT@1 SYN_RECEIVED@2 ESTABLISHED@3")
+        #expect(record.clientTrace == "SYN_SENT@0 SYN_RECEIVED@1 ESTABLISHED@3")
+        #expect(record.serverTrace == "SYN_SENT@1 SYN_RECEIVED@1 ESTABLISHED@2")
     }
 
     /// §3.6 figure 13, "Simultaneous Close Sequence": the FINs cross, and
@@ -109,8 +109,8 @@ struct OpenAndCloseTests {
         c.server(.ack, seq: 302, ack: 102, at: 13)
         let record = c.run().record
         #expect(record.close == .simultaneous)
-        #expect(record.clientTrace == "SYN_SENT@0 ESTABLISHED@2 FIN_WAIT_1@10 CLOSING@12 TIME_WAIT@13")
-        #expect(record.serverTrace == "SYN_RECEIVED@1 ESTABLISHED@2 FIN_WAIT_1@11 CLOSING@12 TIME_WAIT@12")
+        #expect(record.clientTrace == "SYN_SENT@0 ESTABLISHED@1 FIN_WAIT_1@10 CLOSING@11 TIME_WAIT@13")
+        #expect(record.serverTrace == "SYN_RECEIVED@1 ESTABLISHED@2 FIN_WAIT_1@11 CLOSING@11 TIME_WAIT@12")
     }
 
     /// The same crossing, with the server's FIN captured first: the rule
@@ -124,8 +124,8 @@ struct OpenAndCloseTests {
         c.client(.ack, seq: 102, ack: 302, at: 13)
         let record = c.run().record
         #expect(record.close == .simultaneous)
-        #expect(record.clientTrace == "SYN_SENT@0 ESTABLISHED@2 FIN_WAIT_1@11 CLOSING@12 TIME_WAIT@12")
-        #expect(record.serverTrace == "SYN_RECEIVED@1 ESTABLISHED@2 FIN_WAIT_1@10 CLOSING@12 TIME_WAIT@13")
+        #expect(record.clientTrace == "SYN_SENT@0 ESTABLISHED@1 FIN_WAIT_1@11 CLOSING@11 TIME_WAIT@12")
+        #expect(record.serverTrace == "SYN_RECEIVED@1 ESTABLISHED@2 FIN_WAIT_1@10 CLOSING@11 TIME_WAIT@13")
     }
 
     @Test func handshakeRTTsAndCounts() {
@@ -152,7 +152,7 @@ struct OpenAndCloseTests {
         c.client(.ack, seq: 101, ack: 301, at: 2)
         let record = c.run().record
         #expect(record.handshake == .complete)
-        #expect(record.clientTrace == "SYN_SENT@0 ESTABLISHED@2")
+        #expect(record.clientTrace == "SYN_SENT@0 ESTABLISHED@1")
     }
 
     /// RFC 7413 (TCP Fast Open): a SYN with data; the SYN-ACK acks SYN and data.
@@ -174,7 +174,7 @@ struct OpenAndCloseTests {
         c.server([.syn, .ack], seq: 300, ack: 101, at: 1)
         c.client([.psh, .ack], seq: 101, ack: 301, len: 100, at: 2)
         let record = c.run().record
-        #expect(record.clientTrace == "SYN_SENT@0 ESTABLISHED@2")
+        #expect(record.clientTrace == "SYN_SENT@0 ESTABLISHED@1")
         #expect(record.serverTrace == "SYN_RECEIVED@1 ESTABLISHED@2")
         #expect(record.handshake == .complete)
     }

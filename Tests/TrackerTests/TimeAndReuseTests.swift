@@ -20,7 +20,7 @@ struct TimeAndReuseTests {
         c.client(.syn, seq: 7, at: 61_000)
         let outcome = c.run()
         let first = outcome.records[0]
-        #expect(first.clientTrace == "SYN_SENT@0 ESTABLISHED@2 FIN_WAIT_1@10 TIME_WAIT@12 CLOSED@60012")
+        #expect(first.clientTrace == "SYN_SENT@0 ESTABLISHED@1 FIN_WAIT_1@10 FIN_WAIT_2@11 TIME_WAIT@11 CLOSED@60011")
         #expect(first.finishReason == .closed)
     }
 
@@ -31,7 +31,7 @@ struct TimeAndReuseTests {
         closedByClient(&c)
         c.clientEndpoint.port = 40000
         c.client(.syn, seq: 7, at: 2_000)
-        #expect(c.run(configuration).records[0].clientTrace.hasSuffix("TIME_WAIT@12 CLOSED@1012"))
+        #expect(c.run(configuration).records[0].clientTrace.hasSuffix("FIN_WAIT_2@11 TIME_WAIT@11 CLOSED@1011"))
     }
 
     @Test func idleConnectionIsReportedWithItsLastStates() {
@@ -70,10 +70,10 @@ struct TimeAndReuseTests {
         c.client(.ack, seq: 5001, ack: 9001, at: 1_002)
         let records = c.run().records
         #expect(records.count == 2)
-        #expect(records[0].clientTrace == "SYN_SENT@0 ESTABLISHED@2 FIN_WAIT_1@10 TIME_WAIT@12 CLOSED@1000")
+        #expect(records[0].clientTrace == "SYN_SENT@0 ESTABLISHED@1 FIN_WAIT_1@10 FIN_WAIT_2@11 TIME_WAIT@11 CLOSED@1000")
         #expect(records[0].finishReason == .portReused)
         #expect(records[1].id == 2)
-        #expect(records[1].clientTrace == "SYN_SENT@1000 ESTABLISHED@1002")
+        #expect(records[1].clientTrace == "SYN_SENT@1000 ESTABLISHED@1001")
         #expect(records[1].handshake == .complete)
     }
 
@@ -106,6 +106,6 @@ struct TimeAndReuseTests {
         c.client([.psh, .ack], seq: 101, ack: 301, len: 5, at: 1)
         let record = c.run().record
         #expect(record.anomalies.map(\.kind) == [.timeWentBackwards])
-        #expect(record.clientTrace == "SYN_SENT@0 ESTABLISHED@2")
+        #expect(record.clientTrace == "SYN_SENT@0 ESTABLISHED@1")
     }
 }

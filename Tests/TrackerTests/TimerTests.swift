@@ -51,7 +51,7 @@ struct TimerTests {
                                          configuration: Self.oneSecondMSL())
         let records = events.compactMap { if case .finished(let record) = $0 { record } else { nil } }
         #expect(records.count == 1)
-        #expect(records.first?.clientTrace == "SYN_SENT@0 ESTABLISHED@2 FIN_WAIT_1@10 TIME_WAIT@12 CLOSED@2012")
+        #expect(records.first?.clientTrace == "SYN_SENT@0 ESTABLISHED@1 FIN_WAIT_1@10 FIN_WAIT_2@11 TIME_WAIT@11 CLOSED@2011")
         #expect(records.first?.finishReason == .closed)
         #expect(tracker.openConnections == 1, "reported, lingering")
     }
