@@ -55,6 +55,6 @@ let package = Package(
         .testTarget(name: "ReportTests", dependencies: ["Report", "Tracker", "Wire"]),
         .testTarget(name: "AssertionsTests", dependencies: ["Assertions", "Report", "Tracker", "Wire", "TestSupport", "Capture"]),
         .testTarget(name: "FixtureTests", dependencies: ["Capture", "Wire", "Tracker", "Report", "TestSupport"]),
-        .testTarget(name: "handshakeTests", dependencies: ["handshake"]),
+        .testTarget(name: "handshakeTests", dependencies: ["handshake", "TestSupport"]),
     ]
 )

@@ -176,24 +176,14 @@ struct Connection {
         noteAnomalies(segment, sender: sender, advanced: advanced, sink: &sink)
 
         if flags.contains(.rst) {
+            settlePendingReceipt(of: sender, by: segment, sink: &sink)
             processRST(segment, from: sender, sink: &sink)
             return
         }
         if flags.contains(.ack) {
             inferMissingSegments(acknowledgedBy: segment, from: sender, sink: &sink)
         }
-        if let pending = endpoints[sender.index].pending {
-            if flags.contains(.ack), pending.end <= segment.acknowledgment {
-                endpoints[sender.index].pending = nil
-                applyReceipt(pending, to: sender, inferred: false, cause: causeIfReported(segment), sink: &sink)
-            } else if pending.time < segment.timestamp {
-                // Sent before the pending segment arrived (its ACK field does
-                // not cover it), so that one arrived after this one left: a
-                // crossing FIN or SYN reaches its receiver after the
-                // receiver's own.
-                endpoints[sender.index].pending?.time = segment.timestamp
-            }
-        }
+        settlePendingReceipt(of: sender, by: segment, sink: &sink)
         if flags.contains(.ack) {
             endpoints[sender.index].recordAcknowledgment(segment.acknowledgment)
         }
@@ -204,6 +194,21 @@ struct Connection {
             processSentFIN(segment, from: sender, sink: &sink)
         }
         deliver(segment, to: receiver, sink: &sink)
+    }
+
+    /// What the sender's own segment says of the SYN or FIN it has pending:
+    /// an ACK field that covers it proves it arrived; one that does not (or
+    /// none) was sent before it arrived, so it arrived after this segment
+    /// left: a crossing FIN or SYN reaches its receiver after the receiver's own.
+    private mutating func settlePendingReceipt(of sender: Role, by segment: TCPSegment,
+                                               sink: inout some ConnectionEventSink) {
+        guard let pending = endpoints[sender.index].pending else { return }
+        if segment.flags.contains(.ack), pending.end <= segment.acknowledgment {
+            endpoints[sender.index].pending = nil
+            applyReceipt(pending, to: sender, inferred: false, cause: causeIfReported(segment), sink: &sink)
+        } else if pending.time < segment.timestamp {
+            endpoints[sender.index].pending?.time = segment.timestamp
+        }
     }
 
     private mutating func processSentSYN(_ segment: TCPSegment, from sender: Role, sink: inout some ConnectionEventSink) {

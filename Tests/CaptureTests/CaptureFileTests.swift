@@ -28,9 +28,9 @@ struct CaptureFileTests {
         let file = try CaptureFile(path: FixtureFiles.path("ipv6-loopback.pcap"))
         #expect(file.format == .pcap(nanosecond: true))
         let first = try #require(try readAll(FixtureFiles.path("ipv6-loopback.pcap")).first)
-        // tshark (ipv6-loopback.tshark.tsv): 1795574110.483036468
-        #expect(first.seconds == 1_795_574_110)
-        #expect(first.nanoseconds == 483_036_468)
+        // tshark (ipv6-loopback.tshark.tsv): 1796135854.177295628
+        #expect(first.seconds == 1_796_135_854)
+        #expect(first.nanoseconds == 177_295_628)
     }
 
     @Test func pcapngWithTwoLinkTypes() throws {

@@ -86,6 +86,20 @@ struct FailureTests {
         #expect(record.finishReason == .closed)
     }
 
+    /// The client resets before its ACK of the SYN-ACK was sent (TCP Fast
+    /// Open with that ACK held back, Fixtures/fast-open-reset): the RST's
+    /// ACK field proves the SYN-ACK arrived, so the client was ESTABLISHED
+    /// first, as Linux logs it; the server is reset in SYN_RECEIVED.
+    @Test func resetAcknowledgingTheSYNACKProvesIt() {
+        var c = Conversation()
+        c.client(.syn, seq: 100, at: 0)
+        c.server([.syn, .ack], seq: 300, ack: 101, at: 1)
+        c.client([.rst, .ack], seq: 101, ack: 301, at: 5)
+        let record = c.run().record
+        #expect(record.clientTrace == "SYN_SENT@0 ESTABLISHED@1 CLOSED@5")
+        #expect(record.serverTrace == "SYN_RECEIVED@1 CLOSED@5")
+    }
+
     @Test func serverAborts() {
         var c = Conversation()
         c.handshake()

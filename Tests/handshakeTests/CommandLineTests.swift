@@ -52,8 +52,8 @@ struct CommandLineTests {
         let lines = outcome.stdout.split(separator: "\n")
         #expect(lines.count == 11)
         // tcpdump -S -nn -tt prints this first line the same way, options aside.
-        let expected = "1795574109.223541 IP 127.0.0.1.43246 > 127.0.0.1.8080: Flags [S], seq 2053259008, "
-            + "win 65495, options [mss 65495,sackOK,TS val 1538982638 ecr 0,wscale 10], length 0"
+        let expected = "1796135852.837989 IP 127.0.0.1.57766 > 127.0.0.1.8080: Flags [S], seq 3002933686, "
+            + "win 65495, options [mss 65495,sackOK,TS val 3260545780 ecr 0,wscale 10], length 0"
         #expect(lines.first.map(String.init) == expected)
     }
 
@@ -230,7 +230,7 @@ extension CommandLineTests {
         #expect(outcome.status == 1)
         #expect(outcome.stdout == """
             FAIL no refused connections
-              #1 10.99.0.1.38047 → 10.99.0.2.9: refused (handshake refused, close rst, client CLOSED, server CLOSED)
+              #1 10.99.0.1.40127 → 10.99.0.2.9: refused (handshake refused, close rst, client CLOSED, server CLOSED)
             check: 1 of 1 checks failed, 1 connection judged
 
             """)

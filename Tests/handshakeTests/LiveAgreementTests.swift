@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 private let canCaptureInNamespaces = getuid() == 0
@@ -7,8 +8,10 @@ private let canCaptureInNamespaces = getuid() == 0
 
 /// handshake watching real sockets live agrees with their kernel: for every
 /// endpoint, the state handshake reports when stopped with Ctrl-C is the
-/// state `ss -tan` shows at the same moment (Fixtures/live-agreement drives
-/// the sockets in a fresh network namespace and collects both views).
+/// state `ss -tan` shows at the same moment, and every transition it
+/// reported is the kernel's own (tracepoint sock:inet_sock_set_state), in
+/// order and within 1 ms (Fixtures/live-agreement drives the sockets in a
+/// fresh network namespace and collects all three views).
 @Suite(.enabled(if: canCaptureInNamespaces, "needs root, ip and ss to capture in a network namespace"))
 struct LiveAgreementTests {
     struct View: Decodable {
@@ -19,12 +22,53 @@ struct LiveAgreementTests {
         var tool: String
     }
 
+    /// One record's fields that the timeline comparison reads.
+    struct Record: Decodable {
+        struct Address: Decodable {
+            var ip: String
+            var port: Int
+            var description: String { "\(ip).\(port)" }
+        }
+        struct Transition: Decodable {
+            var t: Double
+            var state: String
+        }
+        var client: Address
+        var server: Address
+        var first_seen: Double
+        var client_transitions: [Transition]
+        var server_transitions: [Transition]
+
+        var endpoints: [ReportedEndpoint] {
+            let pairs = { (list: [Transition]) in list.map { (state: $0.state, time: $0.t) } }
+            return [
+                ReportedEndpoint(local: client.description, peer: server.description, firstSeen: first_seen,
+                                 transitions: pairs(client_transitions)),
+                ReportedEndpoint(local: server.description, peer: client.description, firstSeen: first_seen,
+                                 transitions: pairs(server_transitions)),
+            ]
+        }
+    }
+    struct RecordLine: Decodable { var record: Record }
+    struct TimelineLine: Decodable { var kernel_timeline: KernelTimeline }
+
     @Test func liveStatesMatchTheKernel() throws {
         let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         let (status, output) = try ScriptRunner.run(
             CommandLineTests.fixtures.appendingPathComponent("live-agreement").path,
             [bundle.appendingPathComponent("handshake").path])
-        #expect(status == 0)
+        #expect(status == 0, "\(output)")
+
+        let lines = output.split(separator: "\n").map { Data($0.utf8) }
+        let timeline = try #require(lines.lazy.compactMap { try? JSONDecoder().decode(TimelineLine.self, from: $0) }.first,
+                                    "no kernel timeline in: \(output)")
+        let records = lines.compactMap { try? JSONDecoder().decode(RecordLine.self, from: $0) }.map(\.record)
+        var comparison = TimelineComparison()
+        comparison.compare(timeline.kernel_timeline, with: records.flatMap(\.endpoints), context: "live")
+        #expect(comparison.differences == [])
+        // Six connections; the refused one's server is no socket.
+        #expect(comparison.endpoints == 11)
+        print("kernel timeline of the live run: \(comparison.summary)")
 
         let views = output.split(separator: "\n")
             .compactMap { try? JSONDecoder().decode(View.self, from: Data($0.utf8)) }
