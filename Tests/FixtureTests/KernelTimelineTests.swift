@@ -30,7 +30,8 @@ struct KernelTimelineTests {
             comparison.compare(timeline, with: records.flatMap(Self.endpoints), context: name)
         }
         #expect(comparison.differences == [])
-        #expect(comparison.endpoints >= 230)
+        #expect(comparison.endpoints == 248)
+        #expect(comparison.transitions == 1_213)
         print("kernel timelines of the fixtures: \(comparison.summary)")
     }
 
