@@ -19,6 +19,34 @@ struct KernelTimelineTests {
         #expect(timelines == expectations)
     }
 
+    /// Every row of the state table (TCPState.next(on:)) happened in at
+    /// least one recording, as the kernel logged it. SYN_RECEIVED →
+    /// CLOSE_WAIT is the one Linux cannot produce: in SYN_RECV it discards
+    /// a segment without ACK, and an acceptable ACK makes it ESTABLISHED
+    /// before the FIN is looked at (RFC 9293 §3.10.7.4, step five before eight).
+    @Test func everyEdgeOfTheStateTableIsRecorded() throws {
+        var edges = Set<String>()
+        for file in Self.timelineFiles {
+            for socket in try KernelTimeline.load(FixtureFiles.directory.appendingPathComponent(file)).sockets {
+                var states = socket.states.map(\.state)
+                // A client starts CLOSED, a server in its implicit LISTEN.
+                if let start = ["SYN_SENT": "CLOSED", "SYN_RECEIVED": "LISTEN"][states.first ?? ""] {
+                    states.insert(start, at: 0)
+                }
+                edges.formUnion(zip(states, states.dropFirst()).map { "\($0) → \($1)" })
+            }
+        }
+        #expect(edges == [
+            "CLOSED → SYN_SENT", "LISTEN → SYN_RECEIVED", "SYN_SENT → ESTABLISHED", "SYN_SENT → SYN_RECEIVED",
+            "SYN_SENT → CLOSED", "SYN_RECEIVED → ESTABLISHED", "SYN_RECEIVED → FIN_WAIT_1", "SYN_RECEIVED → CLOSED",
+            "ESTABLISHED → FIN_WAIT_1", "ESTABLISHED → CLOSE_WAIT", "ESTABLISHED → CLOSED",
+            "FIN_WAIT_1 → FIN_WAIT_2", "FIN_WAIT_1 → CLOSING", "FIN_WAIT_2 → TIME_WAIT",
+            // The orphan's FIN_WAIT_2 timer (orphan-fin-wait-2), off the wire.
+            "FIN_WAIT_2 → CLOSED",
+            "CLOSE_WAIT → LAST_ACK", "CLOSING → TIME_WAIT", "LAST_ACK → CLOSED", "TIME_WAIT → CLOSED",
+        ])
+    }
+
     @Test func everyTransitionMatchesTheKernel() throws {
         var comparison = TimelineComparison()
         for file in Self.timelineFiles {
