@@ -145,7 +145,7 @@ public struct ConnectionTracker {
 
     private mutating func replace(_ slot: Int32, with segment: TCPSegment, into sink: inout some ConnectionEventSink) {
         if !table[slot].isReported {
-            let settled = [.timeWait, .closed, .synSent].contains(table[slot].endpoints[Role.client.index].state)
+            let settled = [.timeWait, .closed, .synSent].contains(table[slot].endpoints[.client].state)
             if !settled {
                 let sender = table[slot].role(ofSender: segment)
                 table[slot].recordAnomaly(.synInConnection, sender: sender, at: segment.timestamp, sink: &sink)

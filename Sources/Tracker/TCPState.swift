@@ -16,7 +16,7 @@ public enum TCPState: String, Sendable, CaseIterable {
 
 /// What the capture shows an endpoint doing, or having done to it: the
 /// events of RFC 9293's state diagram (figure 5), judged at the capture point.
-public enum EndpointEvent: Equatable, Sendable {
+public enum EndpointEvent: Equatable, Sendable, CaseIterable {
     case sendSYN
     case sendSYNACK
     /// A SYN without ACK from the peer (simultaneous open, or the client's SYN at a server).
@@ -67,41 +67,30 @@ extension TCPState {
     /// A server that was never listening but sends a SYN (simultaneous
     /// open) leaves its implicit LISTEN like CLOSED does.
     public func next(on event: EndpointEvent) -> TCPState? {
-        switch event {
-        case .sendSYN:
-            return self == .closed || self == .listen ? .synSent : nil
-        case .sendSYNACK:
-            return self == .listen ? .synReceived : nil
-        case .receiveSYN:
-            return self == .synSent ? .synReceived : nil
-        case .receiveSYNACK:
-            return self == .synSent || self == .synReceived ? .established : nil
-        case .receiveACKOfSYN:
-            return self == .synReceived ? .established : nil
-        case .sendFIN:
-            switch self {
-            case .synReceived, .established: return .finWait1
-            case .closeWait: return .lastAck
-            case .closed, .listen, .synSent, .finWait1, .finWait2, .closing, .lastAck, .timeWait: return nil
-            }
-        case .receiveFIN:
-            switch self {
-            case .synReceived, .established: return .closeWait
-            case .finWait1: return .closing
-            case .finWait2: return .timeWait
-            case .closed, .listen, .synSent, .closeWait, .closing, .lastAck, .timeWait: return nil
-            }
-        case .receiveACKOfFIN:
-            switch self {
-            case .finWait1: return .finWait2
-            case .closing: return .timeWait
-            case .lastAck: return .closed
-            case .closed, .listen, .synSent, .synReceived, .established, .finWait2, .closeWait, .timeWait: return nil
-            }
-        case .sendRST, .receiveRST:
-            return self == .closed ? nil : .closed
-        case .timeWaitExpired, .portReused:
-            return self == .timeWait ? .closed : nil
+        switch (self, event) {
+        case (.closed, .sendSYN), (.listen, .sendSYN): return .synSent
+        case (.listen, .sendSYNACK): return .synReceived
+        case (.synSent, .receiveSYNACK): return .established
+        case (.synSent, .receiveSYN): return .synReceived
+        case (.synReceived, .receiveACKOfSYN), (.synReceived, .receiveSYNACK): return .established
+        case (.synReceived, .sendFIN): return .finWait1
+        case (.synReceived, .receiveFIN): return .closeWait
+        case (.established, .sendFIN): return .finWait1
+        case (.established, .receiveFIN): return .closeWait
+        case (.finWait1, .receiveACKOfFIN): return .finWait2
+        case (.finWait1, .receiveFIN): return .closing
+        case (.finWait2, .receiveFIN): return .timeWait
+        case (.closeWait, .sendFIN): return .lastAck
+        case (.closing, .receiveACKOfFIN): return .timeWait
+        case (.lastAck, .receiveACKOfFIN): return .closed
+        case (.timeWait, .timeWaitExpired), (.timeWait, .portReused): return .closed
+        case (.closed, .sendRST), (.closed, .receiveRST): return nil
+        case (_, .sendRST), (_, .receiveRST): return .closed
+        // Every other pair: the event does not move that state. One pattern
+        // per event, so that a new event is a compile error until placed.
+        case (_, .sendSYN), (_, .sendSYNACK), (_, .receiveSYN), (_, .receiveSYNACK), (_, .receiveACKOfSYN),
+             (_, .sendFIN), (_, .receiveFIN), (_, .receiveACKOfFIN), (_, .timeWaitExpired), (_, .portReused):
+            return nil
         }
     }
 }
