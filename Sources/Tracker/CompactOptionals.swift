@@ -3,7 +3,9 @@
 /// wider fields, the padding that aligns it: five optional sequence numbers
 /// took 40 bytes, and take 21 this way. Every open connection holds several
 /// such groups, so the difference is memory per open connection.
-struct CompactOptionals<let count: Int, Value: Sendable>: Sendable {
+///
+/// `Key` names the places: an enum whose raw values are 0 up to `count` - 1.
+struct CompactOptionals<let count: Int, Key: RawRepresentable<Int>, Value: Sendable>: Sendable {
     private var values: InlineArray<count, Value>
     private var present: UInt8 = 0
 
@@ -12,14 +14,14 @@ struct CompactOptionals<let count: Int, Value: Sendable>: Sendable {
         values = InlineArray(repeating: placeholder)
     }
 
-    subscript(index: Int) -> Value? {
-        @inline(__always) get { present & 1 << index != 0 ? values[index] : nil }
+    subscript(key: Key) -> Value? {
+        @inline(__always) get { present & 1 << key.rawValue != 0 ? values[key.rawValue] : nil }
         @inline(__always) set {
             if let newValue {
-                values[index] = newValue
-                present |= 1 << index
+                values[key.rawValue] = newValue
+                present |= 1 << key.rawValue
             } else {
-                present &= ~(1 << index)
+                present &= ~(1 << key.rawValue)
             }
         }
     }

@@ -44,7 +44,7 @@ struct Connection {
     /// The client's and the server's halves.
     var endpoints: EndpointPair
     /// The optional times below, in one group: apart, each took 16 bytes.
-    private var times = CompactOptionals<3, Timestamp>(placeholder: Timestamp(nanosecondsSinceEpoch: 0))
+    private var times = CompactOptionals<3, Time, Timestamp>(placeholder: Timestamp(nanosecondsSinceEpoch: 0))
     let initiatorKnown: Bool
     /// The events reported besides `.finished`.
     let reports: ReportedEvents
@@ -59,8 +59,8 @@ struct Connection {
     private(set) var transitionLog = TransitionLog()
 
     /// Places in `times`.
-    private enum Time {
-        static let lastSYN = 0, synAck = 1, handshakeACK = 2
+    enum Time: Int {
+        case lastSYN, synAck, handshakeACK
     }
 
     var clientEndpoint: Endpoint {
@@ -71,18 +71,18 @@ struct Connection {
     }
     /// When the client last sent its SYN (a retransmission moves it).
     var lastSYNTime: Timestamp? {
-        get { times[Time.lastSYN] }
-        set { times[Time.lastSYN] = newValue }
+        get { times[.lastSYN] }
+        set { times[.lastSYN] = newValue }
     }
     /// When the server first sent its SYN-ACK.
     var synAckTime: Timestamp? {
-        get { times[Time.synAck] }
-        set { times[Time.synAck] = newValue }
+        get { times[.synAck] }
+        set { times[.synAck] = newValue }
     }
     /// When the server received the ACK of its SYN-ACK.
     var handshakeACKTime: Timestamp? {
-        get { times[Time.handshakeACK] }
-        set { times[Time.handshakeACK] = newValue }
+        get { times[.handshakeACK] }
+        set { times[.handshakeACK] = newValue }
     }
 
     /// Starts tracking at `segment`, the first one seen on its address/port pair.

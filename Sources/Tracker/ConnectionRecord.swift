@@ -72,8 +72,6 @@ public struct Anomaly: Equatable, Sendable {
         case retransmission
         /// A SYN with a different ISN inside a connection that was still open.
         case synInConnection = "syn_in_connection"
-        /// A segment after the endpoint had closed (excluding the ACKs of TIME_WAIT).
-        case segmentAfterClose = "segment_after_close"
         /// A zero receive window.
         case zeroWindow = "zero_window"
         /// Timestamps went backwards in the capture.

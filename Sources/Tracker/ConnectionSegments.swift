@@ -46,7 +46,7 @@ extension Connection {
     mutating func settlePendingReceipt(of sender: Role, by segment: TCPSegment,
                                                sink: inout some ConnectionEventSink) {
         guard let pending = endpoints[sender].pending else { return }
-        if segment.flags.contains(.ack), pending.end <= segment.acknowledgment {
+        if segment.flags.contains(.ack), pending.end.isAtOrBefore(segment.acknowledgment) {
             endpoints[sender].pending = nil
             applyReceipt(pending, to: sender, inferred: false, cause: causeIfReported(segment), sink: &sink)
         } else if pending.time < segment.timestamp {
@@ -104,7 +104,7 @@ extension Connection {
             // A plain copy proves nothing: the first may have been lost, and
             // then this copy is the one the receiver processed, so its time
             // is the one the transition will carry once proven.
-            let later = pending.end <= segment.sequence
+            let later = pending.end.isAtOrBefore(segment.sequence)
             let synBecameSYNACK = flags.contains(.syn) && flags.contains(.ack) && pending.flags.contains(.syn)
                 && !pending.flags.contains(.ack) && pending.sequence == segment.sequence
             if later || synBecameSYNACK {
@@ -194,7 +194,7 @@ extension Connection {
     /// unacceptable RST closes nothing.
     mutating func processRST(_ segment: TCPSegment, from sender: Role, sink: inout some ConnectionEventSink) {
         let receiver = sender.peer
-        if let pending = endpoints[receiver].pending, pending.end <= segment.sequence {
+        if let pending = endpoints[receiver].pending, pending.end.isAtOrBefore(segment.sequence) {
             endpoints[receiver].pending = nil
             applyReceipt(pending, to: receiver, inferred: false, cause: causeIfReported(segment), sink: &sink)
         }

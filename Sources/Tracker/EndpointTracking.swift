@@ -49,7 +49,7 @@ struct EndpointTracking {
     private var pendingReceipt = PendingReceipt.none
     /// Its last advertised window, unscaled, as the header carries it.
     var window: UInt16 = 0
-    private var marks = CompactOptionals<5, SequenceNumber>(placeholder: SequenceNumber(0))
+    private var marks = CompactOptionals<5, Mark, SequenceNumber>(placeholder: SequenceNumber(0))
     var state: TCPState
     /// Whether the peer's FIN has been applied to this endpoint.
     var processedPeerFIN = false
@@ -59,8 +59,8 @@ struct EndpointTracking {
     private static let noWindowScale: UInt8 = .max
 
     /// Places in `marks`.
-    private enum Mark {
-        static let initial = 0, next = 1, fin = 2, highestAcknowledgment = 3, firstData = 4
+    enum Mark: Int {
+        case initial, next, fin, highestAcknowledgment, firstData
     }
 
     init(state: TCPState) {
@@ -69,29 +69,29 @@ struct EndpointTracking {
 
     /// Its initial sequence number, once its SYN (or SYN-ACK) is seen or inferred.
     var initialSequence: SequenceNumber? {
-        get { marks[Mark.initial] }
-        set { marks[Mark.initial] = newValue }
+        get { marks[.initial] }
+        set { marks[.initial] = newValue }
     }
     /// One past the highest sequence number it was seen to send.
     var nextSequence: SequenceNumber? {
-        get { marks[Mark.next] }
-        set { marks[Mark.next] = newValue }
+        get { marks[.next] }
+        set { marks[.next] = newValue }
     }
     /// The sequence number its FIN occupies, once sent (or inferred).
     var finSequence: SequenceNumber? {
-        get { marks[Mark.fin] }
-        set { marks[Mark.fin] = newValue }
+        get { marks[.fin] }
+        set { marks[.fin] = newValue }
     }
     /// The highest acknowledgment it sent: what it had received by then.
     var highestAcknowledgment: SequenceNumber? {
-        get { marks[Mark.highestAcknowledgment] }
-        set { marks[Mark.highestAcknowledgment] = newValue }
+        get { marks[.highestAcknowledgment] }
+        set { marks[.highestAcknowledgment] = newValue }
     }
     /// The sequence number of its first payload byte: after its SYN, or the
     /// first one seen when the connection was picked up mid-stream.
     var firstDataSequence: SequenceNumber? {
-        get { marks[Mark.firstData] }
-        set { marks[Mark.firstData] = newValue }
+        get { marks[.firstData] }
+        set { marks[.firstData] = newValue }
     }
 
     /// A segment from the peer carrying SYN or FIN that this endpoint has not yet been seen to process.
@@ -110,13 +110,13 @@ struct EndpointTracking {
     /// Whether the endpoint's ISN has been acknowledged by `acknowledgment`.
     func isSYNAcknowledged(by acknowledgment: SequenceNumber) -> Bool {
         guard let initialSequence else { return false }
-        return initialSequence < acknowledgment
+        return initialSequence.isBefore(acknowledgment)
     }
 
     /// Whether `acknowledgment` covers this endpoint's FIN (ack ≥ FIN + 1).
     func isFINAcknowledged(by acknowledgment: SequenceNumber) -> Bool {
         guard let finSequence else { return false }
-        return finSequence < acknowledgment
+        return finSequence.isBefore(acknowledgment)
     }
 
     /// Payload bytes in sequence space, as Zeek counts orig_bytes: from the
@@ -124,7 +124,7 @@ struct EndpointTracking {
     /// and data that arrived out of order still counts.
     var bytes: Int {
         guard let start = firstDataSequence, let next = nextSequence else { return 0 }
-        let span = Int(next - start) - (finSequence.map { $0 < next ? 1 : 0 } ?? 0)
+        let span = Int(next - start) - (finSequence.map { $0.isBefore(next) ? 1 : 0 } ?? 0)
         return max(0, span)
     }
 
@@ -139,13 +139,13 @@ struct EndpointTracking {
             firstDataSequence = segment.flags.contains(.syn) ? segment.sequence + 1 : segment.sequence
         }
         let end = segment.sequenceEnd
-        if let previous = nextSequence, !(previous < end) { return false }
+        if let previous = nextSequence, !previous.isBefore(end) { return false }
         nextSequence = end
         return true
     }
 
     mutating func recordAcknowledgment(_ acknowledgment: SequenceNumber) {
-        if let highest = highestAcknowledgment, !(highest < acknowledgment) { return }
+        if let highest = highestAcknowledgment, !highest.isBefore(acknowledgment) { return }
         highestAcknowledgment = acknowledgment
     }
 }

@@ -15,26 +15,26 @@ struct ZeekConnection {
     struct Endpoint {
         /// The sequence numbers of its last SYN, FIN and RST: one that
         /// differs earns its letter again.
-        private var lastControls = CompactOptionals<3, SequenceNumber>(placeholder: SequenceNumber(0))
+        private var lastControls = CompactOptionals<3, Control, SequenceNumber>(placeholder: SequenceNumber(0))
         var state = EndpointState.inactive
         var previousState = EndpointState.inactive
 
         /// Places in `lastControls`.
-        private enum Control {
-            static let syn = 0, fin = 1, rst = 2
+        enum Control: Int {
+            case syn, fin, rst
         }
 
         var lastSYN: SequenceNumber? {
-            get { lastControls[Control.syn] }
-            set { lastControls[Control.syn] = newValue }
+            get { lastControls[.syn] }
+            set { lastControls[.syn] = newValue }
         }
         var lastFIN: SequenceNumber? {
-            get { lastControls[Control.fin] }
-            set { lastControls[Control.fin] = newValue }
+            get { lastControls[.fin] }
+            set { lastControls[.fin] = newValue }
         }
         var lastRST: SequenceNumber? {
-            get { lastControls[Control.rst] }
-            set { lastControls[Control.rst] = newValue }
+            get { lastControls[.rst] }
+            set { lastControls[.rst] = newValue }
         }
 
         mutating func set(_ newState: EndpointState) {

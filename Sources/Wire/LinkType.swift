@@ -19,21 +19,6 @@ public struct LinkType: RawRepresentable, Hashable, Sendable {
     public static let ipv6 = LinkType(rawValue: 229)
     public static let linuxSLL2 = LinkType(rawValue: 276)
 
-    /// The name tcpdump prints for the link type, or its number.
-    public var name: String {
-        switch self {
-        case .null: "NULL"
-        case .ethernet: "EN10MB"
-        case .raw, .rawDLT12, .rawDLT14: "RAW"
-        case .loop: "LOOP"
-        case .linuxSLL: "LINUX_SLL"
-        case .ipv4: "IPV4"
-        case .ipv6: "IPV6"
-        case .linuxSLL2: "LINUX_SLL2"
-        default: "linktype \(rawValue)"
-        }
-    }
-
     /// Whether `SegmentDecoder` can decode frames of this type.
     public var isSupported: Bool {
         switch self {

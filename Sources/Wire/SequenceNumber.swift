@@ -1,7 +1,11 @@
-/// A 32-bit TCP sequence number with RFC 9293's modular arithmetic: `a < b`
-/// when the signed distance from `a` to `b` is positive, so comparisons stay
-/// right across the 2^32 wrap.
-public struct SequenceNumber: Hashable, Sendable, Comparable, CustomStringConvertible {
+/// A 32-bit TCP sequence number with RFC 9293's modular arithmetic: `a`
+/// comes before `b` when the signed distance from `a` to `b` is positive, so
+/// comparisons stay right across the 2^32 wrap.
+///
+/// Not `Comparable`: modular order is not total (each number is "before"
+/// half the space), so no `sort`, `min` or `max` may use it. The comparisons
+/// are named instead, as smoltcp stops at `PartialOrd`.
+public struct SequenceNumber: Hashable, Sendable, CustomStringConvertible {
     public var rawValue: UInt32
     public init(_ rawValue: UInt32) { self.rawValue = rawValue }
 
@@ -14,9 +18,13 @@ public struct SequenceNumber: Hashable, Sendable, Comparable, CustomStringConver
         Int32(bitPattern: lhs.rawValue &- rhs.rawValue)
     }
 
-    public static func < (lhs: SequenceNumber, rhs: SequenceNumber) -> Bool {
-        lhs - rhs < 0
-    }
+    /// Whether this number comes before `other` in sequence space.
+    @inline(__always)
+    public func isBefore(_ other: SequenceNumber) -> Bool { self - other < 0 }
+
+    /// Whether this number is `other` or comes before it.
+    @inline(__always)
+    public func isAtOrBefore(_ other: SequenceNumber) -> Bool { self - other <= 0 }
 
     public var description: String { String(rawValue) }
 }

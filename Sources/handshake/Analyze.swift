@@ -86,7 +86,7 @@ struct Analyze: ParsableCommand {
         switch format {
         case .segments: return try listSegments(output: output)
         case .transitions: try analyze(TransitionLines(colors: colors), output: output)
-        case .table: try analyze(ConnectionTable(), output: output)
+        case .table: try analyze(ConnectionRows(), output: output)
         case .json: try analyze(JSONLines(), output: output)
         case .zeek: try analyze(ZeekConnLog(), output: output)
         case .ladder: try analyze(LadderDiagram(), output: output)

@@ -25,7 +25,7 @@ struct GoldenOutputTests {
         let rendered: String
         switch parts[1] {
         case "transitions": rendered = renderAll(events, with: TransitionLines(colors: false))
-        case "table": rendered = renderAll(events, with: ConnectionTable())
+        case "table": rendered = renderAll(events, with: ConnectionRows())
         case "json": rendered = renderAll(events, with: JSONLines())
         case "zeek": rendered = renderAll(events, with: ZeekConnLog())
         case "ladder": rendered = renderAll(events, with: LadderDiagram())

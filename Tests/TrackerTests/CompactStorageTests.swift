@@ -13,14 +13,16 @@ struct CompactStorageTests {
         }
     }
 
+    enum Place: Int { case first, second, third }
+
     @Test func compactOptionalsSetAndClearEachValueAlone() {
-        var values = CompactOptionals<3, SequenceNumber>(placeholder: SequenceNumber(0))
-        #expect([values[0], values[1], values[2]] == [nil, nil, nil])
-        values[1] = SequenceNumber(7)
-        values[2] = SequenceNumber(0)
-        #expect([values[0], values[1], values[2]] == [nil, SequenceNumber(7), SequenceNumber(0)])
-        values[1] = nil
-        values[0] = SequenceNumber(UInt32.max)
-        #expect([values[0], values[1], values[2]] == [SequenceNumber(UInt32.max), nil, SequenceNumber(0)])
+        var values = CompactOptionals<3, Place, SequenceNumber>(placeholder: SequenceNumber(0))
+        #expect([values[.first], values[.second], values[.third]] == [nil, nil, nil])
+        values[.second] = SequenceNumber(7)
+        values[.third] = SequenceNumber(0)
+        #expect([values[.first], values[.second], values[.third]] == [nil, SequenceNumber(7), SequenceNumber(0)])
+        values[.second] = nil
+        values[.first] = SequenceNumber(UInt32.max)
+        #expect([values[.first], values[.second], values[.third]] == [SequenceNumber(UInt32.max), nil, SequenceNumber(0)])
     }
 }

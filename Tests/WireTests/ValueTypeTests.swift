@@ -8,8 +8,12 @@ struct ValueTypeTests {
         let nearEnd = SequenceNumber(0xFFFF_FFF0)
         let afterWrap = nearEnd + 0x20
         #expect(afterWrap.rawValue == 0x10)
-        #expect(nearEnd < afterWrap)
-        #expect(!(afterWrap < nearEnd))
+        #expect(nearEnd.isBefore(afterWrap))
+        #expect(!afterWrap.isBefore(nearEnd))
+        #expect(nearEnd.isAtOrBefore(afterWrap))
+        #expect(afterWrap.isAtOrBefore(afterWrap))
+        #expect(!afterWrap.isBefore(afterWrap))
+        #expect(!afterWrap.isAtOrBefore(nearEnd))
         #expect(afterWrap - nearEnd == 0x20)
         #expect(nearEnd - afterWrap == -0x20)
     }

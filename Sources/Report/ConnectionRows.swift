@@ -1,9 +1,9 @@
 import Tracker
 import Wire
 
-/// One row per connection, written as each finishes, in fixed columns
+/// `--format table`: one row per connection, written as each finishes, in fixed columns
 /// (like `ss`; a long IPv6 address pushes the rest of its row right).
-public struct ConnectionTable: ConnectionRenderer {
+public struct ConnectionRows: ConnectionRenderer {
     static let columns: [(String, Int)] = [
         ("ID", 5), ("CLIENT", 22), ("SERVER", 22), ("HANDSHAKE", 13), ("CLOSE", 13), ("CLIENT STATE", 13),
         ("SERVER STATE", 13), ("RTT ms", 9), ("DURATION s", 11), ("PACKETS", 10), ("BYTES", 0),
