@@ -49,10 +49,10 @@ public struct ExpectedConnections: Codable, Equatable, Sendable {
         var label: String { "\(client ?? "any client") → \(server)" }
 
         func matches(_ record: ConnectionRecord) -> Bool {
-            guard let server = ConnectionSelection<JSONLines>.Criterion(endpoint: server),
+            guard let server = ConnectionCriterion(endpoint: server),
                   server.matches(record.server) else { return false }
             guard let client else { return true }
-            return ConnectionSelection<JSONLines>.Criterion(endpoint: client)?.matches(record.client) ?? false
+            return ConnectionCriterion(endpoint: client)?.matches(record.client) ?? false
         }
 
         /// `- expected` / `+ seen` lines for every field that differs.

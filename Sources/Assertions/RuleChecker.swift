@@ -20,7 +20,7 @@ public struct RuleChecker: ConnectionRenderer {
 
     static let maximumListed = 20
     public let rules: [CheckRule]
-    public let server: ConnectionSelection<JSONLines>.Criterion?
+    public let server: ConnectionCriterion?
     public private(set) var connections = 0
     /// Every judged record, kept for `--expect` and `--write-expect`.
     public private(set) var records: [ConnectionRecord] = []
@@ -30,7 +30,7 @@ public struct RuleChecker: ConnectionRenderer {
     /// Finished connections only.
     public var events: ReportedEvents { [] }
 
-    public init(rules: [CheckRule], server: ConnectionSelection<JSONLines>.Criterion?, keepsRecords: Bool) {
+    public init(rules: [CheckRule], server: ConnectionCriterion?, keepsRecords: Bool) {
         self.rules = rules
         self.server = server
         self.keepsRecords = keepsRecords
@@ -72,7 +72,7 @@ public struct RuleChecker: ConnectionRenderer {
                 + "client \(record.clientState?.rawValue ?? "-"), server \(record.serverState?.rawValue ?? "-"))"
         case .maximumHandshakeRTT(let limit):
             guard let synAck = record.synToSynAck, let ack = record.synAckToAck, synAck + ack > limit else { return nil }
-            return "handshake took \(Duration.text(synAck + ack))"
+            return "handshake took \(DurationText.text(synAck + ack))"
         case .expectConnections:
             return nil
         case .expectClose(let closes):

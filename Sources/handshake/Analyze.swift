@@ -57,7 +57,7 @@ struct Analyze: ParsableCommand {
     func validate() throws {
         if listInterfaces { return }
         try capture.requireInput()
-        if let connectionEndpoint, ConnectionSelection<JSONLines>.Criterion(endpoint: connectionEndpoint) == nil {
+        if let connectionEndpoint, ConnectionCriterion(endpoint: connectionEndpoint) == nil {
             throw ValidationError("--conn needs HOST:PORT, [IPv6]:PORT or HOST, not '\(connectionEndpoint)'")
         }
         if connectionID != nil, connectionEndpoint != nil {
@@ -105,8 +105,8 @@ struct Analyze: ParsableCommand {
     }
 
     private func selected<R: ConnectionRenderer>(_ renderer: R) -> ConnectionSelection<R> {
-        let criterion = connectionID.map { ConnectionSelection<R>.Criterion.id($0) }
-            ?? connectionEndpoint.flatMap { ConnectionSelection<R>.Criterion(endpoint: $0) }
+        let criterion = connectionID.map { ConnectionCriterion.id($0) }
+            ?? connectionEndpoint.flatMap { ConnectionCriterion(endpoint: $0) }
         return ConnectionSelection(renderer, criterion: criterion)
     }
 

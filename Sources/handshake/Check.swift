@@ -57,7 +57,7 @@ struct Check: ParsableCommand {
 
     func validate() throws {
         try capture.requireInput()
-        if let server, ConnectionSelection<JSONLines>.Criterion(endpoint: server) == nil {
+        if let server, ConnectionCriterion(endpoint: server) == nil {
             throw ValidationError("--server needs HOST:PORT, [IPv6]:PORT or HOST, not '\(server)'")
         }
         if let expectConnections, expectConnections < 0 { throw ValidationError("--expect-connections needs a count") }
@@ -94,27 +94,9 @@ struct Check: ParsableCommand {
                                   keepsRecords: expect != nil || writeExpect != nil)
         let judged = try capture.track(checker, output: output, duration: duration.map { Double($0.nanoseconds) / 1e9 })
 
-        var cases: [JUnitReport.TestCase] = []
-        for verdict in judged.results {
-            var details = verdict.offenders
-            if verdict.unlisted > 0 { details.append("… and \(verdict.unlisted) more") }
-            if let summary = verdict.summary { details.insert(summary, at: 0) }
-            output.writeLine((verdict.holds ? "PASS " : "FAIL ") + verdict.rule.name)
-            for line in details { output.writeLine("  " + line) }
-            let message = verdict.summary ?? "\(verdict.offenders.count + verdict.unlisted) connection(s) broke it"
-            cases.append(JUnitReport.TestCase(classname: "handshake.check.rules", name: verdict.rule.name,
-                                              failure: verdict.holds ? nil : (message, details)))
-        }
-        for comparison in expected?.compare(with: judged.records) ?? [] {
-            output.writeLine((comparison.holds ? "PASS " : "FAIL ") + comparison.name)
-            for line in comparison.differences { output.writeLine("  " + line) }
-            cases.append(JUnitReport.TestCase(classname: "handshake.check.expect", name: comparison.name,
-                                              failure: comparison.holds ? nil : ("differs from the expectation",
-                                                                                 comparison.differences)))
-        }
-        let broken = cases.filter { $0.failure != nil }.count
-        output.writeLine("check: " + (broken == 0 ? "all \(cases.count) checks hold" : "\(broken) of \(cases.count) checks failed")
-            + ", \(judged.connections) connection\(judged.connections == 1 ? "" : "s") judged")
+        let report = CheckReport(verdicts: judged.results, comparisons: expected?.compare(with: judged.records) ?? [],
+                                 connections: judged.connections)
+        for line in report.lines { output.writeLine(line) }
         output.flush()
 
         if let writeExpect {
@@ -122,39 +104,20 @@ struct Check: ParsableCommand {
         }
         if let junit {
             let elapsed = (Date().timeIntervalSince(started) * 1000).rounded() / 1000
-            let xml = JUnitReport.xml(suite: "handshake check", cases: cases, seconds: elapsed)
+            let xml = JUnitReport.xml(suite: "handshake check", cases: report.cases, seconds: elapsed)
             try Self.write(Data(xml.utf8), to: junit)
         }
-        if broken > 0 { throw ExitStatus.ruleBroken.exitCode }
+        if report.broken > 0 { throw ExitStatus.ruleBroken.exitCode }
     }
 
     private static func readExpectation(_ path: String) throws(CommandFailure) -> ExpectedConnections {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        do throws(ExpectationFileError) {
+            return try ExpectedConnections(contentsOf: path)
         } catch {
-            throw CommandFailure(.cannotOpenFile, "cannot open \(path): \(error.localizedDescription)")
-        }
-        do {
-            return try JSONDecoder().decode(ExpectedConnections.self, from: data)
-        } catch {
-            throw CommandFailure(.badExpectation, "\(path) is not an expect file: \(Self.describe(error))")
-        }
-    }
-
-    /// JSONDecoder's errors, in one line.
-    private static func describe(_ error: Error) -> String {
-        switch error {
-        case DecodingError.keyNotFound(let key, let context):
-            return "missing \"\(key.stringValue)\"" + (context.codingPath.isEmpty ? "" : " in "
-                + context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: "."))
-        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-            return "wrong type at " + context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }
-                .joined(separator: ".")
-        case DecodingError.dataCorrupted:
-            return "not valid JSON"
-        default:
-            return "\(error)"
+            switch error {
+            case .cannotOpen: throw CommandFailure(.cannotOpenFile, error.description)
+            case .notAnExpectFile: throw CommandFailure(.badExpectation, error.description)
+            }
         }
     }
 
@@ -196,7 +159,7 @@ struct CloseList: ExpressibleByArgument {
 struct DurationArgument: ExpressibleByArgument {
     var nanoseconds: Int64
     init?(argument: String) {
-        guard let value = Assertions.Duration.nanoseconds(argument) else { return nil }
+        guard let value = DurationText.nanoseconds(argument) else { return nil }
         nanoseconds = value
     }
 }

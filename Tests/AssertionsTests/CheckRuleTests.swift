@@ -65,11 +65,11 @@ struct CheckRuleTests {
     }
 
     @Test func durations() {
-        #expect(Assertions.Duration.nanoseconds("50ms") == 50_000_000)
-        #expect(Assertions.Duration.nanoseconds("1.5s") == 1_500_000_000)
-        #expect(Assertions.Duration.nanoseconds("200us") == 200_000)
-        #expect(Assertions.Duration.nanoseconds("fast") == nil)
-        #expect(Assertions.Duration.text(2_000_000_000) == "2s")
-        #expect(Assertions.Duration.text(12_345_678) == "12.346ms")
+        #expect(DurationText.nanoseconds("50ms") == 50_000_000)
+        #expect(DurationText.nanoseconds("1.5s") == 1_500_000_000)
+        #expect(DurationText.nanoseconds("200us") == 200_000)
+        #expect(DurationText.nanoseconds("fast") == nil)
+        #expect(DurationText.text(2_000_000_000) == "2s")
+        #expect(DurationText.text(12_345_678) == "12.346ms")
     }
 }

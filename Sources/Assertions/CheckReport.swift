@@ -1,0 +1,38 @@
+/// What `handshake check` says about a capture: one `PASS`/`FAIL` line per
+/// rule and per expected connection, each followed by the lines that explain
+/// it, then the verdict; and the same as JUnit test cases.
+///
+///     FAIL no refused connections
+///       #1 10.99.0.1.40127 → 10.99.0.2.9: refused (handshake refused, …)
+///     check: 1 of 1 checks failed, 1 connection judged
+public struct CheckReport: Sendable {
+    public private(set) var lines: [String] = []
+    public private(set) var cases: [JUnitReport.TestCase] = []
+
+    /// How many checks failed.
+    public var broken: Int { cases.filter { $0.failure != nil }.count }
+
+    public init(verdicts: [RuleChecker.Verdict], comparisons: [ExpectedConnections.Comparison], connections: Int) {
+        for verdict in verdicts {
+            var details = verdict.offenders
+            if verdict.unlisted > 0 { details.append("… and \(verdict.unlisted) more") }
+            if let summary = verdict.summary { details.insert(summary, at: 0) }
+            let message = verdict.summary ?? "\(verdict.offenders.count + verdict.unlisted) connection(s) broke it"
+            add(verdict.rule.name, classname: "handshake.check.rules", details: details,
+                failure: verdict.holds ? nil : message)
+        }
+        for comparison in comparisons {
+            add(comparison.name, classname: "handshake.check.expect", details: comparison.differences,
+                failure: comparison.holds ? nil : "differs from the expectation")
+        }
+        let broken = broken
+        lines.append("check: " + (broken == 0 ? "all \(cases.count) checks hold" : "\(broken) of \(cases.count) checks failed")
+            + ", \(connections) connection\(connections == 1 ? "" : "s") judged")
+    }
+
+    private mutating func add(_ name: String, classname: String, details: [String], failure: String?) {
+        lines.append((failure == nil ? "PASS " : "FAIL ") + name)
+        lines += details.map { "  " + $0 }
+        cases.append(JUnitReport.TestCase(classname: classname, name: name, failure: failure.map { ($0, details) }))
+    }
+}

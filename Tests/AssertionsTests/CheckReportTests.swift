@@ -1,0 +1,83 @@
+@testable import Assertions
+import Foundation
+import Testing
+
+/// What `handshake check` prints and puts in JUnit, assembled from verdicts
+/// and expectation comparisons; and what it says of an unusable expect file.
+struct CheckReportTests {
+    static let verdicts = [
+        RuleChecker.Verdict(rule: .failOn(.refused), offenders: [], unlisted: 0, summary: nil),
+        RuleChecker.Verdict(rule: .failOn(.reset), offenders: ["#1 a → b: reset", "#2 c → d: reset"], unlisted: 3,
+                            summary: nil),
+        RuleChecker.Verdict(rule: .expectConnections(2), offenders: [], unlisted: 0, summary: "saw 1 connection"),
+    ]
+    static let comparisons = [
+        ExpectedConnections.Comparison(name: "connection 1: any client → 10.0.0.2:80", differences: []),
+        ExpectedConnections.Comparison(name: "connection 2: any client → 10.0.0.2:81",
+                                       differences: ["- close: fin", "+ close: rst"]),
+    ]
+
+    @Test func linesSayWhatHeldAndWhatBrokeIt() {
+        let report = CheckReport(verdicts: Self.verdicts, comparisons: Self.comparisons, connections: 1)
+        #expect(report.lines == [
+            "PASS no refused connections",
+            "FAIL no reset connections",
+            "  #1 a → b: reset",
+            "  #2 c → d: reset",
+            "  … and 3 more",
+            "FAIL 2 connections",
+            "  saw 1 connection",
+            "PASS connection 1: any client → 10.0.0.2:80",
+            "FAIL connection 2: any client → 10.0.0.2:81",
+            "  - close: fin",
+            "  + close: rst",
+            "check: 3 of 5 checks failed, 1 connection judged",
+        ])
+        #expect(report.broken == 3)
+    }
+
+    @Test func junitCasesCarryTheSameDetails() {
+        let cases = CheckReport(verdicts: Self.verdicts, comparisons: Self.comparisons, connections: 1).cases
+        #expect(cases.map(\.classname) == ["handshake.check.rules", "handshake.check.rules", "handshake.check.rules",
+                                           "handshake.check.expect", "handshake.check.expect"])
+        #expect(cases.map { $0.failure?.message } == [nil, "5 connection(s) broke it", "saw 1 connection", nil,
+                                                      "differs from the expectation"])
+        #expect(cases[1].failure?.details == ["#1 a → b: reset", "#2 c → d: reset", "… and 3 more"])
+        #expect(cases[2].failure?.details == ["saw 1 connection"])
+    }
+
+    @Test func allHoldingSaysSo() {
+        let report = CheckReport(verdicts: [Self.verdicts[0]], comparisons: [], connections: 2)
+        #expect(report.lines == ["PASS no refused connections", "check: all 1 checks hold, 2 connections judged"])
+        #expect(report.broken == 0)
+    }
+
+    @Test(arguments: [
+        (#"{"connections": [{"client": "10.0.0.1"}]}"#, #"missing "server" in connections.0"#),
+        (#"{"connections": [{"server": 80}]}"#, "wrong type at connections.0.server"),
+        (#"{"connections": "#, "not valid JSON"),
+        ("{}", #"missing "connections""#),
+    ])
+    func anUnusableExpectFileSaysWhere(contents: String, reason: String) throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("expect-\(UUID().uuidString).json").path
+        try Data(contents.utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(throws: ExpectationFileError.notAnExpectFile(path: path, reason: reason)) {
+            try ExpectedConnections(contentsOf: path)
+        }
+    }
+
+    @Test func aMissingExpectFileCannotBeOpened() {
+        do {
+            _ = try ExpectedConnections(contentsOf: "/nonexistent/expect.json")
+            Issue.record("read a file that does not exist")
+        } catch {
+            guard case .cannotOpen(let path, let reason) = error else {
+                Issue.record("\(error)")
+                return
+            }
+            #expect(path == "/nonexistent/expect.json")
+            #expect(error.description == "cannot open /nonexistent/expect.json: \(reason)")
+        }
+    }
+}
