@@ -73,18 +73,9 @@ fixtures: deps
 clean:
 	rm -rf .build
 
-# Rewrites the golden outputs in Fixtures/golden from the current build:
+# Rewrites the golden outputs in Fixtures/golden (every format of the
+# registry, on the fixtures GoldenOutputTests lists) from the current code:
 # review the diff by eye before committing it.
-GOLDEN_FIXTURES := ipv4-loopback half-close rst-abort refused unanswered-syn simultaneous-open \
-	simultaneous-close mid-stream lost-fin port-reuse
-GOLDEN_FORMATS := transitions table json zeek ladder steps mermaid summary
-golden: build
-	@mkdir -p Fixtures/golden
-	@for fixture in $(GOLDEN_FIXTURES); do \
-		capture=Fixtures/$$fixture.pcap; \
-		for format in $(GOLDEN_FORMATS); do \
-			.build/debug/handshake -r $$capture --format $$format --color never > Fixtures/golden/$$fixture.$$format; \
-		done; \
-		.build/debug/handshake -r $$capture --format steps --lang ko > Fixtures/golden/$$fixture.steps-ko; \
-	done
+golden: deps
+	HANDSHAKE_GOLDEN=write $(SWIFT) test --filter GoldenOutputTests
 	@git status --short Fixtures/golden

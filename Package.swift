@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Data flows one way: CPcap → Capture → Wire → Tracker → Report → handshake.
+// Data flows one way: CPcap → Capture → Wire → Tracker → Report → Pipeline → handshake.
 // Wire and Tracker never see libpcap; only Capture links it.
 
 /// The tracker's entry points are generic over the event sink and called
@@ -37,12 +37,14 @@ let package = Package(
         .target(name: "CMemoryHints"),
         .target(name: "Tracker", dependencies: ["Wire", "CMemoryHints"], swiftSettings: optimised),
         .target(name: "Report", dependencies: ["Tracker", "Wire"], swiftSettings: optimised),
+        // Source → decode → track → render, and the one list of output formats.
+        .target(name: "Pipeline", dependencies: ["Capture", "Wire", "Tracker", "Report"], swiftSettings: optimised),
         // `handshake check`: rules, expected connections and JUnit output over connection records.
         .target(name: "Assertions", dependencies: ["Report", "Tracker", "Wire"], swiftSettings: optimised),
         .executableTarget(
             name: "handshake",
             dependencies: [
-                "Capture", "Wire", "Tracker", "Report", "Assertions",
+                "Capture", "Wire", "Tracker", "Report", "Assertions", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimised
@@ -54,7 +56,8 @@ let package = Package(
         .testTarget(name: "TrackerTests", dependencies: ["Tracker", "Wire", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Tracker", "Wire"]),
         .testTarget(name: "AssertionsTests", dependencies: ["Assertions", "Report", "Tracker", "Wire", "TestSupport", "Capture"]),
-        .testTarget(name: "FixtureTests", dependencies: ["Capture", "Wire", "Tracker", "Report", "TestSupport"]),
+        .testTarget(name: "FixtureTests", dependencies: ["Capture", "Wire", "Tracker", "Report", "Pipeline", "TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Capture", "Report", "TestSupport"]),
         .testTarget(name: "handshakeTests", dependencies: ["handshake", "TestSupport"]),
     ]
 )

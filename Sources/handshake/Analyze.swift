@@ -1,5 +1,6 @@
 import ArgumentParser
 import Capture
+import Pipeline
 import Report
 import Tracker
 import Wire
@@ -17,9 +18,7 @@ struct Analyze: ParsableCommand {
         discussion: Handshake.whatItDoes + """
 
 
-            Formats: transitions (one line per state change, the default), table, json (NDJSON), zeek \
-            (conn.log), ladder (a sequence diagram), steps (the study note's step table), mermaid, \
-            summary, segments (tcpdump-like lines, no tracking).
+            Formats: \(OutputFormat.helpText).
 
             Examples:
               handshake -r capture.pcap
@@ -83,40 +82,17 @@ struct Analyze: ParsableCommand {
     private func execute() throws(CommandFailure) {
         let output = LineOutput(fd: STDOUT_FILENO, flushesEachLine: capture.isLive)
         let colors = color == .always || (color == .auto && isatty(STDOUT_FILENO) == 1)
-        switch format {
-        case .segments: return try listSegments(output: output)
-        case .transitions: try analyze(TransitionLines(colors: colors), output: output)
-        case .table: try analyze(ConnectionRows(), output: output)
-        case .json: try analyze(JSONLines(), output: output)
-        case .zeek: try analyze(ZeekConnLog(), output: output)
-        case .ladder: try analyze(LadderDiagram(), output: output)
-        case .steps: try analyze(StepTable(language: lang), output: output)
-        case .mermaid: try analyze(MermaidDiagram(), output: output)
-        case .summary: try analyze(Summary(), output: output)
+        let pipeline = capture.pipeline()
+        var run = FormatRun(pipeline: pipeline, output: output,
+                            criterion: connectionID.map { .id($0) } ?? connectionEndpoint.flatMap(ConnectionCriterion.init),
+                            appendsSummary: summary && format != .summary)
+        do throws(CaptureError) {
+            if try format.withRenderer(RenderingOptions(colors: colors, language: lang), &run) == nil {
+                try pipeline.listSegments(to: output)
+            }
+        } catch {
+            throw CommandFailure(error)
         }
-    }
-
-    private func analyze(_ renderer: some ConnectionRenderer, output: LineOutput) throws(CommandFailure) {
-        if summary, format != .summary {
-            _ = try capture.track(RendererPair(selected(renderer), Summary()), output: output)
-        } else {
-            _ = try capture.track(selected(renderer), output: output)
-        }
-    }
-
-    private func selected<R: ConnectionRenderer>(_ renderer: R) -> ConnectionSelection<R> {
-        let criterion = connectionID.map { ConnectionCriterion.id($0) }
-            ?? connectionEndpoint.flatMap { ConnectionCriterion(endpoint: $0) }
-        return ConnectionSelection(renderer, criterion: criterion)
-    }
-
-    private func listSegments(output: LineOutput) throws(CommandFailure) {
-        var listing = SegmentListing(output: output)
-        defer { listing.finish() }
-        try capture.packetSource().run({ packet, _ in
-            listing.consume(packet)
-            return !output.isClosed
-        }, idle: {})
     }
 
     private func listAllInterfaces() throws {
@@ -133,10 +109,25 @@ struct Analyze: ParsableCommand {
     }
 }
 
-/// What `--format` can print.
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case transitions, table, json, zeek, ladder, steps, mermaid, summary, segments
+/// Runs the pipeline with the chosen format's renderer, narrowed to the
+/// chosen connections, and the summary after it if asked for.
+private struct FormatRun: RendererVisitor {
+    let pipeline: Pipeline
+    let output: LineOutput
+    let criterion: ConnectionCriterion?
+    let appendsSummary: Bool
+
+    func visit<Renderer: ConnectionRenderer>(_ renderer: Renderer) throws(CaptureError) {
+        let selected = ConnectionSelection(renderer, criterion: criterion)
+        if appendsSummary {
+            _ = try pipeline.track(RendererPair(selected, Summary()), to: output)
+        } else {
+            _ = try pipeline.track(selected, to: output)
+        }
+    }
 }
+
+extension OutputFormat: ExpressibleByArgument {}
 
 /// `--color`.
 enum ColorChoice: String, ExpressibleByArgument, CaseIterable {

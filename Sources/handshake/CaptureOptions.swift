@@ -1,5 +1,6 @@
 import ArgumentParser
 import Capture
+import Pipeline
 import Report
 import Tracker
 import Wire
@@ -91,55 +92,23 @@ struct CaptureOptions: ParsableArguments {
         return configuration
     }
 
-    /// The packet source these options describe; a live capture stops by
-    /// itself after `duration` seconds if one is given.
-    func packetSource(duration: Double? = nil) -> PacketSource {
+    /// The pipeline these options describe. A live capture stops at Ctrl-C,
+    /// and by itself after `duration` seconds if one is given.
+    func pipeline(duration: Double? = nil) -> Pipeline {
         let input: PacketSource.Input
+        let stop = CaptureStop()
         if let interface {
             var options = LiveCapture.Options()
             options.snapLength = snaplen
             options.promiscuous = !noPromisc
             options.bufferSize = bufferSize.map { $0 * 1024 }
             input = .live(interface: interface, options: options, duration: duration)
+            StopSignal.forward(to: stop)
         } else {
             input = .files(read)
         }
-        return PacketSource(input: input, filter: filter.isEmpty ? nil : filter.joined(separator: " "),
-                            limit: count, dumpPath: write)
-    }
-
-    /// Reads every packet, tracks every connection and renders the events
-    /// with `renderer`; returns the renderer as it stands at the end.
-    func track<Renderer: ConnectionRenderer>(_ renderer: Renderer, output: LineOutput,
-                                             duration: Double? = nil) throws(CommandFailure) -> Renderer {
-        var configuration = trackerConfiguration
-        configuration.reportedEvents = renderer.events
-        var analysis = Analysis(renderer: renderer, output: output, configuration: configuration,
-                                batching: interface == nil)
-        var progress = Progress()
-        // What was read before a failure is still reported: finish on every
-        // exit, after clearing the progress line so stderr messages stand alone.
-        defer {
-            progress.clear()
-            analysis.finish()
-        }
-        try packetSource(duration: duration).run({ packet, position in
-            analysis.consume(packet)
-            progress.tick(bytesRead: position.bytesRead, totalBytes: position.totalBytes,
-                          openConnections: analysis.openConnections)
-            return !output.isClosed
-        }, idle: {
-            analysis.advance(to: Self.wallClock())
-        })
-        progress.clear()
-        analysis.finish()
-        return analysis.renderer
-    }
-
-    /// Live capture stamps packets with the wall clock, so it is capture time too.
-    private static func wallClock() -> Timestamp {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        return Timestamp(seconds: Int64(time.tv_sec), nanoseconds: Int64(time.tv_nsec))
+        let source = PacketSource(input: input, filter: filter.isEmpty ? nil : filter.joined(separator: " "),
+                                  limit: count, dumpPath: write, stop: stop)
+        return Pipeline(source: source, configuration: trackerConfiguration, showsProgress: true)
     }
 }

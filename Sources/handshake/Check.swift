@@ -1,6 +1,8 @@
 import ArgumentParser
 import Assertions
+import Capture
 import Foundation
+import Pipeline
 import Report
 import Tracker
 
@@ -92,7 +94,12 @@ struct Check: ParsableCommand {
         let output = LineOutput(fd: STDOUT_FILENO)
         let checker = RuleChecker(rules: rules, server: server.flatMap { .init(endpoint: $0) },
                                   keepsRecords: expect != nil || writeExpect != nil)
-        let judged = try capture.track(checker, output: output, duration: duration.map { Double($0.nanoseconds) / 1e9 })
+        let judged: RuleChecker
+        do throws(CaptureError) {
+            judged = try capture.pipeline(duration: duration.map { Double($0.nanoseconds) / 1e9 }).track(checker, to: output)
+        } catch {
+            throw CommandFailure(error)
+        }
 
         let report = CheckReport(verdicts: judged.results, comparisons: expected?.compare(with: judged.records) ?? [],
                                  connections: judged.connections)

@@ -1,42 +1,53 @@
 import TestSupport
+import Capture
 import Foundation
+import Pipeline
 import Report
 import Testing
 import Tracker
 
-/// Every output format on real captures, against pinned files in
-/// Fixtures/golden (written by `make golden` through the command, reviewed
-/// by eye once). A change to any format shows here as a diff to review.
+/// Every output format of the registry (`OutputFormat`) on real captures,
+/// against pinned files in Fixtures/golden, reviewed by eye once. A change
+/// to any format shows here as a diff to review. `make golden` runs this
+/// suite with HANDSHAKE_GOLDEN=write, which rewrites the files instead.
 struct GoldenOutputTests {
-    static let goldenFiles: [String] = (try? FileManager.default.contentsOfDirectory(
-        atPath: FixtureFiles.directory.appendingPathComponent("golden").path))?.sorted() ?? []
+    /// The captures whose every format is pinned.
+    static let fixtures = ["ipv4-loopback", "half-close", "rst-abort", "refused", "unanswered-syn", "simultaneous-open",
+                           "simultaneous-close", "mid-stream", "lost-fin", "port-reuse"]
 
-    @Test func everyFormatHasGoldens() {
-        let formats = Set(Self.goldenFiles.compactMap { $0.split(separator: ".").last.map(String.init) })
-        #expect(formats == ["transitions", "table", "json", "zeek", "ladder", "steps", "steps-ko", "mermaid", "summary"])
-        #expect(Self.goldenFiles.count >= 90)
+    /// Each golden file's suffix, format and options: every format that
+    /// tracks connections, and the steps format in Korean too.
+    static let variants: [(suffix: String, format: OutputFormat, options: RenderingOptions)] =
+        OutputFormat.allCases.filter(\.tracksConnections).map { ($0.rawValue, $0, RenderingOptions()) }
+        + [("steps-ko", .steps, RenderingOptions(language: .ko))]
+
+    static let goldenFiles = fixtures.flatMap { fixture in variants.map { "\(fixture).\($0.suffix)" } }
+    static let directory = FixtureFiles.directory.appendingPathComponent("golden")
+    static let writing = ProcessInfo.processInfo.environment["HANDSHAKE_GOLDEN"] == "write"
+
+    @Test func noGoldenFileIsLeftOver() throws {
+        let present = try FileManager.default.contentsOfDirectory(atPath: Self.directory.path)
+        #expect(Set(present) == Set(Self.goldenFiles))
+        #expect(Self.goldenFiles.count == 90)
     }
 
     @Test(arguments: goldenFiles)
     func outputMatchesGolden(file: String) throws {
-        let parts = file.split(separator: ".")
-        let fixture = String(parts[0])
-        let events = try FixtureTracking.events(FixtureFiles.path("\(fixture).pcap"))
-        let rendered: String
-        switch parts[1] {
-        case "transitions": rendered = renderAll(events, with: TransitionLines(colors: false))
-        case "table": rendered = renderAll(events, with: ConnectionRows())
-        case "json": rendered = renderAll(events, with: JSONLines())
-        case "zeek": rendered = renderAll(events, with: ZeekConnLog())
-        case "ladder": rendered = renderAll(events, with: LadderDiagram())
-        case "steps": rendered = renderAll(events, with: StepTable(language: .en))
-        case "steps-ko": rendered = renderAll(events, with: StepTable(language: .ko))
-        case "mermaid": rendered = renderAll(events, with: MermaidDiagram())
-        case "summary": rendered = renderAll(events, with: Summary())
-        default: Issue.record("unknown format in \(file)"); return
-        }
-        let golden = try String(contentsOf: FixtureFiles.directory.appendingPathComponent("golden/\(file)"),
-                                encoding: .utf8)
+        let fixture = String(file.prefix { $0 != "." })
+        let variant = try #require(Self.variants.first { file == "\(fixture).\($0.suffix)" })
+        var rendering = Rendering(events: try FixtureTracking.events(FixtureFiles.path("\(fixture).pcap")))
+        let rendered = try #require(try variant.format.withRenderer(variant.options, &rendering))
+        let url = Self.directory.appendingPathComponent(file)
+        if Self.writing { return try Data(rendered.utf8).write(to: url) }
+        let golden = try String(contentsOf: url, encoding: .utf8)
         #expect(rendered == golden, "\(file) differs; if the change is intended, run `make golden` and review")
+    }
+
+    /// Renders collected events with the registry's renderer for a format.
+    struct Rendering: RendererVisitor {
+        let events: [ConnectionEvent]
+        func visit<Renderer: ConnectionRenderer>(_ renderer: Renderer) throws(CaptureError) -> String {
+            renderAll(events, with: renderer)
+        }
     }
 }

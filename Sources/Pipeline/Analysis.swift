@@ -56,27 +56,6 @@ struct Analysis<Renderer: ConnectionRenderer> {
     }
 }
 
-/// `--format segments`: decoded segments, no tracking.
-struct SegmentListing {
-    private let output: LineOutput
-    private var undecodable = UndecodableCount()
-    private var segment = TCPSegment.zero
-
-    init(output: LineOutput) {
-        self.output = output
-    }
-
-    mutating func consume(_ packet: CapturedPacket) {
-        guard undecodable.decode(packet, into: &segment) else { return }
-        output.writeLine(SegmentLine.render(segment))
-    }
-
-    func finish() {
-        output.flush()
-        undecodable.report()
-    }
-}
-
 /// The tracker's sink: renders each event straight to the output.
 private struct RenderingSink<Renderer: ConnectionRenderer>: ConnectionEventSink {
     var renderer: Renderer
@@ -92,33 +71,4 @@ private struct OutputLines: LineSink {
     let output: LineOutput
     func write(_ line: String) { output.writeLine(line) }
     func write(utf8 line: UnsafeBufferPointer<UInt8>) { output.writeLine(utf8: line) }
-}
-
-/// Decodes packets, counting those that looked like TCP/IP but whose
-/// headers were cut short or lied. Other protocols are not counted: a
-/// capture is full of them.
-struct UndecodableCount {
-    private var counts: [String: Int] = [:]
-
-    /// Decodes `packet` into `segment`; false if it holds no TCP segment.
-    mutating func decode(_ packet: CapturedPacket, into segment: inout TCPSegment) -> Bool {
-        do throws(DecodeFailure) {
-            try SegmentDecoder.decode(packet.bytes, linkType: LinkType(rawValue: packet.linkType),
-                                      timestamp: Timestamp(seconds: packet.seconds, nanoseconds: packet.nanoseconds),
-                                      into: &segment)
-            return true
-        } catch {
-            switch error {
-            case .truncated, .malformed, .unsupportedLinkType: counts[error.description, default: 0] += 1
-            case .notIP, .notTCP, .laterFragment: break
-            }
-            return false
-        }
-    }
-
-    func report() {
-        for (reason, count) in counts.sorted(by: { $0.key < $1.key }) {
-            Diagnostics.say("\(count) packet\(count == 1 ? "" : "s") not decoded: \(reason)")
-        }
-    }
 }

@@ -8,11 +8,16 @@ import Darwin
 /// is a terminal: bytes and packets per second and connections open.
 /// Nothing at all when stderr is a pipe or a file.
 struct Progress {
-    private let enabled = isatty(STDERR_FILENO) == 1
+    private let enabled: Bool
     private var started = Progress.now()
     private var lastShown = Progress.now()
     private var packets = 0
     private var shown = false
+
+    /// Shows nothing unless `enabled` and stderr is a terminal.
+    init(enabled: Bool) {
+        self.enabled = enabled && isatty(STDERR_FILENO) == 1
+    }
 
     /// Counts a packet; at most twice a second, redraws the line.
     mutating func tick(bytesRead: Int64, totalBytes: Int64?, openConnections: @autoclosure () -> Int) {

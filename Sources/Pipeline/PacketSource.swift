@@ -1,27 +1,41 @@
 import Capture
-import Synchronization
 import Wire
 
 /// Where packets come from, files in order or a live interface, and what
 /// happens to each on the way: the filter, `-c`, `-w`. Hands each packet
 /// that passes to the caller, and reports on stderr what a user of
 /// tcpdump would expect to see there.
-struct PacketSource {
-    enum Input {
+public struct PacketSource {
+    public enum Input {
         case files([String])
-        /// A live capture; it stops by itself after `duration` seconds if one is given.
+        /// A live capture; it stops when `stop` is raised, and by itself
+        /// after `duration` seconds if one is given.
         case live(interface: String, options: LiveCapture.Options, duration: Double?)
     }
 
-    var input: Input
-    var filter: String?
-    var limit: Int?
-    var dumpPath: String?
+    public var input: Input
+    /// A BPF expression, as for tcpdump.
+    public var filter: String?
+    /// Stop after this many packets (after the filter), as `-c`.
+    public var limit: Int?
+    /// Also write the packets that pass to this pcap file, as `-w`.
+    public var dumpPath: String?
+    /// Ends a live capture early (Ctrl-C); files are read to their end.
+    public var stop: CaptureStop
+
+    public init(input: Input, filter: String? = nil, limit: Int? = nil, dumpPath: String? = nil,
+                stop: CaptureStop = CaptureStop()) {
+        self.input = input
+        self.filter = filter
+        self.limit = limit
+        self.dumpPath = dumpPath
+        self.stop = stop
+    }
 
     /// Where reading stands, for progress reports.
-    struct Position {
-        var bytesRead: Int64
-        var totalBytes: Int64?
+    public struct Position {
+        public var bytesRead: Int64
+        public var totalBytes: Int64?
     }
 
     /// Runs the capture; `body` sees every packet that passes the filter and
@@ -29,9 +43,9 @@ struct PacketSource {
     /// live capture has been quiet for a moment. Returns normally at the end
     /// of input, after `-c` packets, or on Ctrl-C; throws what stopped it
     /// otherwise, after `body` has seen every packet read before the failure.
-    func run(_ body: (CapturedPacket, Position) -> Bool, idle: () -> Void) throws(CommandFailure) {
+    public func run(_ body: (CapturedPacket, Position) -> Bool, idle: () -> Void) throws(CaptureError) {
         var delivery = Delivery(limit: limit, dumpPath: dumpPath)
-        do {
+        do throws(CaptureError) {
             switch input {
             case .files(let paths):
                 for path in paths where !delivery.isDone {
@@ -43,7 +57,7 @@ struct PacketSource {
             try delivery.finish()
         } catch {
             try? delivery.finish()
-            throw CommandFailure(error)
+            throw error
         }
     }
 
@@ -71,7 +85,7 @@ struct PacketSource {
         if let filter { try capture.setFilter(filter) }
         delivery.flushesEachPacket = true
         let handle = UncheckedSendable(capture)
-        let stop = StopSignal { handle.value.breakLoop() }
+        stop.onRaise { handle.value.breakLoop() }
         if let duration { stop.raise(after: duration) }
         Diagnostics.say("listening on \(interface), link-type \(DataLink.name(of: capture.linkType)), "
                         + "snapshot length \(options.snapLength) bytes")

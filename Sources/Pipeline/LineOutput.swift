@@ -7,34 +7,34 @@ import Darwin
 /// Buffered output to a file descriptor that writes only whole lines, so a
 /// reader of a pipe never sees half a record, even if the tool stops.
 /// A closed pipe (`| head`) ends output quietly: `isClosed` turns true.
-final class LineOutput {
+public final class LineOutput {
     private let fd: Int32
     private var buffer: [UInt8] = []
     private let flushThreshold: Int
     /// Flush after every line: live output must show up as it happens.
-    var flushesEachLine: Bool
-    private(set) var isClosed = false
+    public var flushesEachLine: Bool
+    public private(set) var isClosed = false
 
-    init(fd: Int32, flushThreshold: Int = 1 << 16, flushesEachLine: Bool = false) {
+    public init(fd: Int32, flushThreshold: Int = 1 << 16, flushesEachLine: Bool = false) {
         self.fd = fd
         self.flushThreshold = flushThreshold
         self.flushesEachLine = flushesEachLine
         buffer.reserveCapacity(flushThreshold + 4096)
     }
 
-    func writeLine(_ line: String) {
+    public func writeLine(_ line: String) {
         var line = line
         line.withUTF8 { writeLine(utf8: $0) }
     }
 
-    func writeLine(utf8 line: UnsafeBufferPointer<UInt8>) {
+    public func writeLine(utf8 line: UnsafeBufferPointer<UInt8>) {
         guard !isClosed else { return }
         buffer.append(contentsOf: line)
         buffer.append(UInt8(ascii: "\n"))
         if flushesEachLine || buffer.count >= flushThreshold { flush() }
     }
 
-    func flush() {
+    public func flush() {
         var written = 0
         while written < buffer.count, !isClosed {
             let result = buffer.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
@@ -45,21 +45,5 @@ final class LineOutput {
             }
         }
         buffer.removeAll(keepingCapacity: true)
-    }
-}
-
-/// One-line messages on stderr, prefixed like other Unix tools.
-enum Diagnostics {
-    static func say(_ message: String) {
-        put("handshake: \(message)\n")
-    }
-
-    /// Rewrites the current stderr line (progress), erasing what was there.
-    static func overwrite(_ text: String) {
-        put("\r\u{1B}[K" + text)
-    }
-
-    private static func put(_ text: String) {
-        _ = text.utf8CString.withUnsafeBufferPointer { write(STDERR_FILENO, $0.baseAddress, $0.count - 1) }
     }
 }

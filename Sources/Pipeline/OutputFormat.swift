@@ -1,0 +1,68 @@
+import Capture
+import Report
+
+/// Every output format, in one list: `--format`'s values and help, the
+/// golden tests and `make golden` all read it. A new format is a renderer
+/// in `Report` plus a case here and its line in `withRenderer`.
+public enum OutputFormat: String, CaseIterable, Sendable {
+    case transitions, table, json, zeek, ladder, steps, mermaid, summary, segments
+
+    /// What `--help` says of it, beside its name, if anything.
+    public var note: String? {
+        switch self {
+        case .transitions: "one line per state change, the default"
+        case .json: "NDJSON"
+        case .zeek: "conn.log"
+        case .ladder: "a sequence diagram"
+        case .steps: "the study note's step table"
+        case .segments: "tcpdump-like lines, no tracking"
+        case .table, .mermaid, .summary: nil
+        }
+    }
+
+    /// "transitions (one line per state change, the default), table, json (NDJSON), …"
+    public static var helpText: String {
+        allCases.map { format in format.note.map { "\(format.rawValue) (\($0))" } ?? format.rawValue }
+            .joined(separator: ", ")
+    }
+
+    /// Whether it follows connections; `segments` lists decoded segments only.
+    public var tracksConnections: Bool { self != .segments }
+
+    /// Hands `visitor` this format's renderer, made for `options`; nil for
+    /// `segments`, which has none. Generic, so the renderer's calls on the
+    /// per-event path stay specialised.
+    public func withRenderer<Visitor: RendererVisitor>(_ options: RenderingOptions,
+                                                       _ visitor: inout Visitor) throws(CaptureError) -> Visitor.Result? {
+        switch self {
+        case .transitions: try visitor.visit(TransitionLines(colors: options.colors))
+        case .table: try visitor.visit(ConnectionRows())
+        case .json: try visitor.visit(JSONLines())
+        case .zeek: try visitor.visit(ZeekConnLog())
+        case .ladder: try visitor.visit(LadderDiagram())
+        case .steps: try visitor.visit(StepTable(language: options.language))
+        case .mermaid: try visitor.visit(MermaidDiagram())
+        case .summary: try visitor.visit(Summary())
+        case .segments: nil
+        }
+    }
+}
+
+/// What a format's renderer depends on besides the events.
+public struct RenderingOptions: Sendable {
+    /// ANSI colours (the transitions format, on a terminal).
+    public var colors: Bool
+    /// The steps format's language.
+    public var language: StepTable.Language
+
+    public init(colors: Bool = false, language: StepTable.Language = .en) {
+        self.colors = colors
+        self.language = language
+    }
+}
+
+/// Receives a format's renderer with its concrete type (see `OutputFormat.withRenderer`).
+public protocol RendererVisitor {
+    associatedtype Result
+    mutating func visit<Renderer: ConnectionRenderer>(_ renderer: Renderer) throws(CaptureError) -> Result
+}

@@ -1,0 +1,75 @@
+import Capture
+import Report
+import Tracker
+import Wire
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The packet pipeline, source → decode → track → render, as the command
+/// runs it: front ends (the command, tests, other tools) describe the
+/// source and the tracker's configuration, and run it with a renderer.
+public struct Pipeline {
+    public var source: PacketSource
+    public var configuration: TrackerConfiguration
+    /// A one-line progress report on stderr while files are read, if stderr is a terminal.
+    public var showsProgress: Bool
+
+    public init(source: PacketSource, configuration: TrackerConfiguration = TrackerConfiguration(),
+                showsProgress: Bool = false) {
+        self.source = source
+        self.configuration = configuration
+        self.showsProgress = showsProgress
+    }
+
+    private var isLive: Bool {
+        if case .live = source.input { true } else { false }
+    }
+
+    /// Reads every packet, tracks every connection and renders the events
+    /// with `renderer` to `output`; returns the renderer as it stands at the
+    /// end. What was read before a failure is rendered before it is thrown.
+    public func track<Renderer: ConnectionRenderer>(_ renderer: Renderer,
+                                                    to output: LineOutput) throws(CaptureError) -> Renderer {
+        var configuration = configuration
+        configuration.reportedEvents = renderer.events
+        var analysis = Analysis(renderer: renderer, output: output, configuration: configuration, batching: !isLive)
+        var progress = Progress(enabled: showsProgress)
+        // What was read before a failure is still reported: finish on every
+        // exit, after clearing the progress line so stderr messages stand alone.
+        defer {
+            progress.clear()
+            analysis.finish()
+        }
+        try source.run({ packet, position in
+            analysis.consume(packet)
+            progress.tick(bytesRead: position.bytesRead, totalBytes: position.totalBytes,
+                          openConnections: analysis.openConnections)
+            return !output.isClosed
+        }, idle: {
+            analysis.advance(to: Self.wallClock())
+        })
+        progress.clear()
+        analysis.finish()
+        return analysis.renderer
+    }
+
+    /// `--format segments`: each decoded segment as a tcpdump-like line, no tracking.
+    public func listSegments(to output: LineOutput) throws(CaptureError) {
+        var listing = SegmentListing(output: output)
+        defer { listing.finish() }
+        try source.run({ packet, _ in
+            listing.consume(packet)
+            return !output.isClosed
+        }, idle: {})
+    }
+
+    /// Live capture stamps packets with the wall clock, so it is capture time too.
+    private static func wallClock() -> Timestamp {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Timestamp(seconds: Int64(time.tv_sec), nanoseconds: Int64(time.tv_nsec))
+    }
+}

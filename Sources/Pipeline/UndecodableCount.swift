@@ -1,0 +1,31 @@
+import Capture
+import Wire
+
+/// Decodes packets, counting those that looked like TCP/IP but whose
+/// headers were cut short or lied. Other protocols are not counted: a
+/// capture is full of them.
+struct UndecodableCount {
+    private var counts: [String: Int] = [:]
+
+    /// Decodes `packet` into `segment`; false if it holds no TCP segment.
+    mutating func decode(_ packet: CapturedPacket, into segment: inout TCPSegment) -> Bool {
+        do throws(DecodeFailure) {
+            try SegmentDecoder.decode(packet.bytes, linkType: LinkType(rawValue: packet.linkType),
+                                      timestamp: Timestamp(seconds: packet.seconds, nanoseconds: packet.nanoseconds),
+                                      into: &segment)
+            return true
+        } catch {
+            switch error {
+            case .truncated, .malformed, .unsupportedLinkType: counts[error.description, default: 0] += 1
+            case .notIP, .notTCP, .laterFragment: break
+            }
+            return false
+        }
+    }
+
+    func report() {
+        for (reason, count) in counts.sorted(by: { $0.key < $1.key }) {
+            Diagnostics.say("\(count) packet\(count == 1 ? "" : "s") not decoded: \(reason)")
+        }
+    }
+}

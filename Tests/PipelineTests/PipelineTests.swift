@@ -1,0 +1,90 @@
+import Capture
+import Foundation
+import Pipeline
+import Report
+import TestSupport
+import Testing
+
+/// The pipeline as a library: a front end describes a source, runs it with
+/// a renderer, and gets the command's own output; what was read before a
+/// failure is rendered before the error.
+struct PipelineTests {
+    /// Runs `pipeline` with `renderer`, writing to a scratch file; returns what was written.
+    static func output<R: ConnectionRenderer>(_ pipeline: Pipeline, _ renderer: R) throws -> (String, CaptureError?) {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("pipeline-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: url.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let handle = try FileHandle(forWritingTo: url)
+        let output = LineOutput(fd: handle.fileDescriptor)
+        var failure: CaptureError?
+        do throws(CaptureError) {
+            _ = try pipeline.track(renderer, to: output)
+        } catch {
+            failure = error
+        }
+        output.flush()
+        try handle.close()
+        return (try String(contentsOf: url, encoding: .utf8), failure)
+    }
+
+    /// Fixtures/golden/ipv4-loopback.json is what `handshake -r … --format json` prints.
+    @Test func aFileTrackedAsTheCommandTracksIt() throws {
+        let pipeline = Pipeline(source: PacketSource(input: .files([FixtureFiles.path("ipv4-loopback.pcap")])))
+        let (text, failure) = try Self.output(pipeline, JSONLines())
+        #expect(failure == nil)
+        #expect(text == (try String(contentsOf: FixtureFiles.directory.appendingPathComponent("golden/ipv4-loopback.json"),
+                                    encoding: .utf8)))
+    }
+
+    /// The filter and the packet limit apply before tracking, as `-c` and a BPF expression do.
+    @Test func filterAndLimitApplyFirst() throws {
+        let source = PacketSource(input: .files([FixtureFiles.path("busy.pcap")]), filter: "tcp[tcpflags] & tcp-syn != 0",
+                                  limit: 6)
+        let (text, failure) = try Self.output(Pipeline(source: source), JSONLines())
+        #expect(failure == nil)
+        // Six SYN or SYN-ACK segments: the first three connections' handshakes, no more.
+        #expect(text.split(separator: "\n").count == 3)
+    }
+
+    @Test func aDamagedFileYieldsWhatCameBeforeThenItsError() throws {
+        let original = try Data(contentsOf: URL(fileURLWithPath: FixtureFiles.path("port-reuse.pcap")))
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("damaged-\(UUID().uuidString).pcap")
+        try original.prefix(original.count - 30).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let (text, failure) = try Self.output(Pipeline(source: PacketSource(input: .files([url.path]))), JSONLines())
+        #expect(text.split(separator: "\n").count == 2)
+        guard case .truncated(let path, _, let packetsRead) = failure else {
+            Issue.record("expected a truncated file, got \(String(describing: failure))")
+            return
+        }
+        #expect(path == url.path)
+        // port-reuse.tshark.tsv lists 22 packets; the cut falls inside the last.
+        #expect(packetsRead == 21)
+    }
+}
+
+/// The one list of formats: every value of `--format`, its help, and a
+/// renderer for each that tracks connections.
+struct OutputFormatTests {
+    struct Name: RendererVisitor {
+        func visit<Renderer: ConnectionRenderer>(_ renderer: Renderer) throws(CaptureError) -> String {
+            String(describing: Renderer.self)
+        }
+    }
+
+    @Test func everyTrackingFormatHasItsRenderer() throws {
+        var name = Name()
+        let renderers = try OutputFormat.allCases.map { format throws(CaptureError) in
+            try format.withRenderer(RenderingOptions(), &name)
+        }
+        #expect(renderers == ["TransitionLines", "ConnectionRows", "JSONLines", "ZeekConnLog", "LadderDiagram",
+                              "StepTable", "MermaidDiagram", "Summary", nil])
+        #expect(OutputFormat.allCases.filter { !$0.tracksConnections } == [.segments])
+    }
+
+    @Test func helpListsEveryFormat() {
+        #expect(OutputFormat.helpText == "transitions (one line per state change, the default), table, json (NDJSON), "
+            + "zeek (conn.log), ladder (a sequence diagram), steps (the study note's step table), mermaid, summary, "
+            + "segments (tcpdump-like lines, no tracking)")
+    }
+}
