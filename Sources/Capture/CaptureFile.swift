@@ -25,7 +25,7 @@ public final class CaptureFile {
     public let path: String
     public let format: Format
     /// Packets handed out so far.
-    public private(set) var packetsRead = 0
+    @exclusivity(unchecked) public private(set) var packetsRead = 0
     private let reader: Reader
     private let stream: ByteStream
 

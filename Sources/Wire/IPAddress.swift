@@ -5,12 +5,14 @@ public struct IPAddress: Hashable, Sendable, Comparable {
     public let low: UInt64
     public let isIPv6: Bool
 
+    @inlinable
     public init(ipv4: UInt32) {
         high = 0
         low = UInt64(ipv4)
         isIPv6 = false
     }
 
+    @inlinable
     public init(ipv6High high: UInt64, low: UInt64) {
         self.high = high
         self.low = low
@@ -34,8 +36,24 @@ public struct IPAddress: Hashable, Sendable, Comparable {
         }
     }
 
+    @inlinable
     public var version: UInt8 { isIPv6 ? 6 : 4 }
 
+    // Written out, not synthesised, so that other modules inline them: the
+    // tracker compares and hashes addresses on every segment.
+    @inlinable
+    public static func == (lhs: IPAddress, rhs: IPAddress) -> Bool {
+        lhs.low == rhs.low && lhs.high == rhs.high && lhs.isIPv6 == rhs.isIPv6
+    }
+
+    @inlinable
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(high)
+        hasher.combine(low)
+        hasher.combine(isIPv6)
+    }
+
+    @inlinable
     public static func < (lhs: IPAddress, rhs: IPAddress) -> Bool {
         (lhs.isIPv6 ? 1 : 0, lhs.high, lhs.low) < (rhs.isIPv6 ? 1 : 0, rhs.high, rhs.low)
     }
@@ -70,6 +88,7 @@ public struct IPAddress: Hashable, Sendable, Comparable {
 extension IPAddress: CustomStringConvertible {
     /// Dotted quad for IPv4; RFC 5952 for IPv6 (lower case, the longest run
     /// of two or more zero groups, leftmost on a tie, written `::`).
+    @inlinable
     public var description: String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(39)
@@ -79,6 +98,7 @@ extension IPAddress: CustomStringConvertible {
 
     /// Writes `description`'s text in place: the JSON and Zeek writers put
     /// two addresses in every record.
+    @inlinable
     public func writeText(to sink: inout some UTF8Sink & ~Copyable) {
         guard isIPv6 else {
             for shift in stride(from: 24, through: 0, by: -8) {
@@ -115,7 +135,8 @@ extension IPAddress: CustomStringConvertible {
     }
 
     /// Lower-case hex without leading zeros.
-    private static func writeHex(_ value: UInt16, to sink: inout some UTF8Sink & ~Copyable) {
+    @usableFromInline
+    static func writeHex(_ value: UInt16, to sink: inout some UTF8Sink & ~Copyable) {
         var started = false
         for shift in stride(from: 12, through: 0, by: -4) {
             let digit = UInt8(truncatingIfNeeded: value >> UInt16(shift) & 0xF)
@@ -131,11 +152,24 @@ public struct Endpoint: Hashable, Sendable, Comparable {
     public var address: IPAddress
     public var port: UInt16
 
+    @inlinable
     public init(address: IPAddress, port: UInt16) {
         self.address = address
         self.port = port
     }
 
+    @inlinable
+    public static func == (lhs: Endpoint, rhs: Endpoint) -> Bool {
+        lhs.port == rhs.port && lhs.address == rhs.address
+    }
+
+    @inlinable
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(address)
+        hasher.combine(port)
+    }
+
+    @inlinable
     public static func < (lhs: Endpoint, rhs: Endpoint) -> Bool {
         (lhs.address, lhs.port) < (rhs.address, rhs.port)
     }
@@ -143,5 +177,6 @@ public struct Endpoint: Hashable, Sendable, Comparable {
 
 extension Endpoint: CustomStringConvertible {
     /// tcpdump's `address.port` form, for both families: what users grep for.
+    @inlinable
     public var description: String { "\(address).\(port)" }
 }

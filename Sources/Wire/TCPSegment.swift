@@ -10,8 +10,10 @@ public struct TCPSegment: Equatable, Sendable {
     public var sequence: SequenceNumber
     public var destination: Endpoint
     public var acknowledgment: SequenceNumber
-    private var storedPayloadLength: UInt32
-    private var storedIPLength: UInt32
+    @usableFromInline
+    var storedPayloadLength: UInt32
+    @usableFromInline
+    var storedIPLength: UInt32
     public var options: TCPOptions
     public var flags: TCPFlags
     public var window: UInt16
@@ -22,6 +24,7 @@ public struct TCPSegment: Equatable, Sendable {
 
     /// Payload bytes on the wire (from the IP length), even where the
     /// capture's snaplen kept fewer.
+    @inlinable
     public var payloadLength: Int {
         get { Int(storedPayloadLength) }
         set { storedPayloadLength = UInt32(clamping: newValue) }
@@ -29,11 +32,13 @@ public struct TCPSegment: Equatable, Sendable {
 
     /// The IP packet's length on the wire (IPv4 total length; IPv6 header
     /// plus payload length), what Zeek counts as orig_ip_bytes.
+    @inlinable
     public var ipLength: Int {
         get { Int(storedIPLength) }
         set { storedIPLength = UInt32(clamping: newValue) }
     }
 
+    @inlinable
     public init(timestamp: Timestamp, source: Endpoint, destination: Endpoint,
                 sequence: SequenceNumber, acknowledgment: SequenceNumber, flags: TCPFlags,
                 window: UInt16 = 65535, urgentPointer: UInt16 = 0, payloadLength: Int = 0,
@@ -59,13 +64,16 @@ public struct TCPSegment: Equatable, Sendable {
         acknowledgment: SequenceNumber(0), flags: [], window: 0, ipLength: 0)
 
     /// Sequence space the segment occupies: payload, plus one each for SYN and FIN.
+    @inlinable
     public var sequenceLength: UInt32 {
         UInt32(truncatingIfNeeded: payloadLength) &+ (flags.contains(.syn) ? 1 : 0) &+ (flags.contains(.fin) ? 1 : 0)
     }
 
     /// The first sequence number after this segment.
+    @inlinable
     public var sequenceEnd: SequenceNumber { sequence + sequenceLength }
 
     /// The sequence number the FIN occupies (the segment's last), if it carries one.
+    @inlinable
     public var finSequence: SequenceNumber? { flags.contains(.fin) ? sequenceEnd + UInt32.max : nil }
 }

@@ -3,27 +3,42 @@
 public struct Timestamp: Hashable, Sendable, Comparable {
     public var nanosecondsSinceEpoch: Int64
 
+    @inlinable
     public init(nanosecondsSinceEpoch: Int64) {
         self.nanosecondsSinceEpoch = nanosecondsSinceEpoch
     }
 
+    @inlinable
     public init(seconds: Int64, nanoseconds: Int64) {
         nanosecondsSinceEpoch = seconds &* 1_000_000_000 &+ nanoseconds
     }
 
+    @inlinable
     public var seconds: Int64 { nanosecondsSinceEpoch / 1_000_000_000 }
+    @inlinable
     public var subsecondNanoseconds: Int64 { nanosecondsSinceEpoch % 1_000_000_000 }
 
+    @inlinable
+    public static func == (lhs: Timestamp, rhs: Timestamp) -> Bool {
+        lhs.nanosecondsSinceEpoch == rhs.nanosecondsSinceEpoch
+    }
+
+    @inlinable
+    public func hash(into hasher: inout Hasher) { hasher.combine(nanosecondsSinceEpoch) }
+
+    @inlinable
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
         lhs.nanosecondsSinceEpoch < rhs.nanosecondsSinceEpoch
     }
 
     /// `lhs` moved forward by `nanoseconds`.
+    @inlinable
     public static func + (lhs: Timestamp, nanoseconds: Int64) -> Timestamp {
         Timestamp(nanosecondsSinceEpoch: lhs.nanosecondsSinceEpoch &+ nanoseconds)
     }
 
     /// The nanoseconds from `rhs` to `lhs`.
+    @inlinable
     public static func - (lhs: Timestamp, rhs: Timestamp) -> Int64 {
         lhs.nanosecondsSinceEpoch &- rhs.nanosecondsSinceEpoch
     }
@@ -31,6 +46,7 @@ public struct Timestamp: Hashable, Sendable, Comparable {
     /// `seconds.fraction` with `digits` fractional digits (6 like
     /// `tcpdump -tt`, 9 for nanosecond captures), truncated toward zero, not
     /// rounded; a time before the epoch (or a negative duration) gets a `-`.
+    @inlinable
     public func formatted(fractionDigits digits: Int = 6) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(32)
@@ -40,6 +56,7 @@ public struct Timestamp: Hashable, Sendable, Comparable {
 
     /// Writes `formatted(fractionDigits:)`'s text: the JSON and Zeek writers
     /// build whole records as bytes, a dozen times per record.
+    @inlinable
     public func write(fractionDigits digits: Int, to sink: inout some UTF8Sink & ~Copyable) {
         let digits = min(max(digits, 0), 9)
         if nanosecondsSinceEpoch < 0 { sink.write(UInt8(ascii: "-")) }

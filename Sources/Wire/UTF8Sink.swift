@@ -10,6 +10,7 @@ public protocol UTF8Sink: ~Copyable {
 extension UTF8Sink where Self: ~Copyable {
     /// `value` in decimal ASCII, zero-padded to `minimumDigits` (none at all
     /// for zero with a minimum of 0).
+    @inlinable
     public mutating func writeDecimal(_ value: UInt64, minimumDigits: Int = 1) {
         // Digits come out last first: written backwards into a stack buffer,
         // then passed on a byte at a time, which for a few bytes is faster
@@ -28,6 +29,7 @@ extension UTF8Sink where Self: ~Copyable {
     }
 
     /// A signed `value` in decimal ASCII.
+    @inlinable
     public mutating func writeDecimal(_ value: Int) {
         if value < 0 { write(UInt8(ascii: "-")) }
         writeDecimal(UInt64(value.magnitude))
@@ -35,6 +37,8 @@ extension UTF8Sink where Self: ~Copyable {
 }
 
 extension [UInt8]: UTF8Sink {
+    @inlinable
     public mutating func write(_ bytes: UnsafeBufferPointer<UInt8>) { append(contentsOf: bytes) }
+    @inlinable
     public mutating func write(_ byte: UInt8) { append(byte) }
 }
