@@ -169,15 +169,16 @@ public struct ConnectionTracker {
     /// tracker's per-segment code is compiled once, inside this module, for
     /// that one sink; the public entry points above are inlined into their
     /// callers, so the event reaches the caller's own sink, specialised
-    /// there, through one closure call. Without this, a caller in another
+    /// there, through one indirect call. (A closure capturing `sink` cost
+    /// an allocation per call: one per batch of segments.) Without this, a caller in another
     /// module ran the whole per-segment path unspecialised (4% more
     /// instructions) unless every module was built with
     /// -cross-module-optimization, which a package cannot ask of its users.
     @inlinable
     mutating func forwarding<Sink: ConnectionEventSink>(to sink: inout Sink,
                                                          _ body: (inout ConnectionTracker, inout EventForwarder) -> Void) {
-        withoutActuallyEscaping({ (event: ConnectionEvent) in sink.receive(event) }) { forward in
-            var forwarder = EventForwarder(forward)
+        withUnsafeMutablePointer(to: &sink) { pointer in
+            var forwarder = EventForwarder(sink: UnsafeMutableRawPointer(pointer), deliver: Sink.deliver)
             body(&self, &forwarder)
         }
     }

@@ -1,17 +1,31 @@
 /// The one sink the tracker's internals are compiled for: it hands each
-/// event to a closure (see `ConnectionTracker.forwarding(to:_:)`).
+/// event to the caller's sink through a pointer to it and a function of
+/// the sink's type (see `ConnectionTracker.forwarding(to:_:)`).
 @usableFromInline
 struct EventForwarder: ConnectionEventSink {
     @usableFromInline
-    let forward: (ConnectionEvent) -> Void
+    let sink: UnsafeMutableRawPointer
+    @usableFromInline
+    let deliver: (UnsafeMutableRawPointer, ConnectionEvent) -> Void
 
     @usableFromInline
-    init(_ forward: @escaping (ConnectionEvent) -> Void) {
-        self.forward = forward
+    init(sink: UnsafeMutableRawPointer, deliver: @escaping (UnsafeMutableRawPointer, ConnectionEvent) -> Void) {
+        self.sink = sink
+        self.deliver = deliver
     }
 
     @usableFromInline
     mutating func receive(_ event: ConnectionEvent) {
-        forward(event)
+        deliver(sink, event)
+    }
+}
+
+extension ConnectionEventSink {
+    /// Hands `event` to the sink of this type at `sink`. A static function
+    /// of a concrete type, so taking it as a function value needs no
+    /// context: nothing is allocated per call of the tracker.
+    @inlinable
+    static func deliver(to sink: UnsafeMutableRawPointer, _ event: ConnectionEvent) {
+        sink.assumingMemoryBound(to: Self.self).pointee.receive(event)
     }
 }
