@@ -156,7 +156,9 @@ class Recorder:
             raise RuntimeError(f"rejecting {self.path}: {rest.strip()}")
 
 
-TRACEFS = "/sys/kernel/tracing"
+# Where tracefs is (or gets) mounted; HANDSHAKE_TRACEFS overrides it, e.g.
+# /sys/kernel/debug/tracing where an older system mounts it there.
+TRACEFS = os.environ.get("HANDSHAKE_TRACEFS", "/sys/kernel/tracing")
 # The tracepoint's state names and RFC 9293's, as handshake prints them.
 KERNEL_STATES = {"TCP_ESTABLISHED": "ESTABLISHED", "TCP_SYN_SENT": "SYN_SENT", "TCP_SYN_RECV": "SYN_RECEIVED",
                  "TCP_FIN_WAIT1": "FIN_WAIT_1", "TCP_FIN_WAIT2": "FIN_WAIT_2", "TCP_TIME_WAIT": "TIME_WAIT",
@@ -179,7 +181,7 @@ class KernelLog:
             mounted = subprocess.run(["mount", "-t", "tracefs", "nodev", TRACEFS], capture_output=True, text=True)
             if mounted.returncode != 0 or not os.path.isdir(f"{TRACEFS}/events/sock/inet_sock_set_state"):
                 raise RuntimeError(f"cannot mount tracefs at {TRACEFS} to read the kernel's TCP state changes "
-                                   f"(needs root and CONFIG_TRACING): {mounted.stderr.strip()}")
+                                   f"(needs root and CONFIG_TRACING): {(mounted.stderr.strip() or '?').splitlines()[0]}")
         self.instance = f"{TRACEFS}/instances/{PREFIX}"
         os.mkdir(self.instance)
         try:
