@@ -20,7 +20,7 @@ public struct ConnectionRows: ConnectionRenderer {
 
     public mutating func render(_ event: ConnectionEvent, to output: inout some LineSink) {
         guard case .finished(let record) = event else { return }
-        let rtt = record.synToSynAck.map { milliseconds($0) } ?? "-"
+        let rtt = record.synToSynAck.map { TimeText.milliseconds($0) } ?? "-"
         let duration = TimeText.seconds(nanoseconds: record.lastSeen - record.firstSeen)
         output.write(Self.row([
             String(record.id), record.client.description, record.server.description, record.handshake.rawValue,
@@ -36,11 +36,4 @@ public struct ConnectionRows: ConnectionRenderer {
         }
         return line
     }
-}
-
-/// Nanoseconds as milliseconds with three decimals.
-func milliseconds(_ nanoseconds: Int64) -> String {
-    let micros = (nanoseconds + 500) / 1000
-    let fraction = String(micros % 1000)
-    return "\(micros / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
 }

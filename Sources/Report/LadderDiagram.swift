@@ -36,14 +36,14 @@ public struct LadderDiagram: ConnectionRenderer {
             let fromClient = step.sender == .client
             let label = FlagWords.words(step.segment.flags) + " "
                 + sequence.describe(step.segment, fromClient: fromClient)
-            rows.append((milliseconds(step.segment.timestamp - start), stateText(step.transitions, .client),
+            rows.append((TimeText.milliseconds(step.segment.timestamp - start), stateText(step.transitions, .client),
                          arrow(label, rightward: fromClient), stateText(step.transitions, .server)))
         }
         for change in history.closing {
             let note = "(" + reason(change) + ")"
             let client = change.role == .client ? mark(change.transition) : ""
             let server = change.role == .server ? mark(change.transition) : ""
-            rows.append((milliseconds(change.transition.time - start), client, "  " + note, server))
+            rows.append((TimeText.milliseconds(change.transition.time - start), client, "  " + note, server))
         }
         let clientWidth = max(12, rows.map(\.client.count).max() ?? 0) + 2
         let timeWidth = max(8, rows.map(\.time.count).max() ?? 0)

@@ -101,9 +101,9 @@ public struct Summary: ConnectionRenderer {
     static func percentiles(_ name: String, _ histogram: DurationHistogram) -> String {
         guard histogram.count > 0 else { return "\(name) not seen" }
         let values = [("p50", 0.5), ("p90", 0.9), ("p99", 0.99)].map { label, fraction in
-            "\(label) \(milliseconds(histogram.percentile(fraction) ?? 0)) ms"
+            "\(label) \(TimeText.milliseconds(histogram.percentile(fraction) ?? 0)) ms"
         }
-        return "\(name) " + values.joined(separator: ", ") + ", max \(milliseconds(histogram.maximum)) ms "
+        return "\(name) " + values.joined(separator: ", ") + ", max \(TimeText.milliseconds(histogram.maximum)) ms "
             + "(\(histogram.count) \(histogram.count == 1 ? "connection" : "connections"))"
     }
 }

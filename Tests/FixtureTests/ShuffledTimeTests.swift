@@ -1,0 +1,44 @@
+import Capture
+import Foundation
+import Pipeline
+import Report
+import TestSupport
+import Testing
+import Tracker
+import Wire
+
+/// Every format of the registry renders captures whose timestamps were
+/// shuffled among their segments: times that run backwards, by
+/// milliseconds or seconds, before a connection's first segment. Nothing
+/// may trap, and no relative time may come out as `0.-49` (both happened in
+/// the ladder, issue 21).
+struct ShuffledTimeTests {
+    struct Rendering: RendererVisitor {
+        let events: [ConnectionEvent]
+        func visit<Renderer: ConnectionRenderer>(_ renderer: Renderer) throws(CaptureError) -> String {
+            renderAll(events, with: renderer)
+        }
+    }
+
+    @Test(arguments: ["ipv4-loopback.pcap", "simultaneous-close.pcap", "busy.pcap", "port-reuse.pcap"], [1, 2, 3])
+    func everyFormatRendersShuffledTimes(fixture: String, seed: UInt64) throws {
+        var segments = try FixtureTracking.segments(FixtureFiles.path(fixture))
+        var generator = SeededGenerator(seed: seed)
+        let times = segments.map(\.timestamp).shuffled(using: &generator)
+        for index in segments.indices { segments[index].timestamp = times[index] }
+
+        var configuration = TrackerConfiguration()
+        configuration.reportedEvents = .all
+        var tracker = ConnectionTracker(configuration: configuration)
+        var sink = CollectingSink()
+        for segment in segments { tracker.process(segment, into: &sink) }
+        tracker.finish(into: &sink)
+
+        var rendering = Rendering(events: sink.events)
+        for format in OutputFormat.allCases where format.tracksConnections {
+            let text = try #require(try format.withRenderer(RenderingOptions(), &rendering))
+            #expect(!text.isEmpty, "\(format) of \(fixture)")
+            #expect(!text.contains(".-"), "\(format) of \(fixture) wrote a negative fraction")
+        }
+    }
+}
