@@ -7,6 +7,8 @@ import Darwin
 /// Buffered output to a file descriptor that writes only whole lines, so a
 /// reader of a pipe never sees half a record, even if the tool stops.
 /// A closed pipe (`| head`) ends output quietly: `isClosed` turns true.
+/// Any other failure to write (a full disk, `/dev/full`) ends it too, and
+/// `failure` says why, for the command to report.
 public final class LineOutput {
     private let fd: Int32
     // Touched for every line and read after every packet (`isClosed`). It
@@ -18,6 +20,8 @@ public final class LineOutput {
     /// Flush after every line: live output must show up as it happens.
     @exclusivity(unchecked) public var flushesEachLine: Bool
     @exclusivity(unchecked) public private(set) var isClosed = false
+    /// Why writing failed, if it did for another reason than a closed pipe.
+    public private(set) var failure: String?
 
     public init(fd: Int32, flushThreshold: Int = 1 << 16, flushesEachLine: Bool = false) {
         self.fd = fd
@@ -44,7 +48,11 @@ public final class LineOutput {
             let result = buffer.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
             if result > 0 {
                 written += result
-            } else if result < 0, errno != EINTR {
+            } else if result == 0 {
+                failure = "nothing was written"
+                isClosed = true
+            } else if errno != EINTR {
+                if errno != EPIPE { failure = String(cString: strerror(errno)) }
                 isClosed = true
             }
         }

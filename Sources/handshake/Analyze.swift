@@ -93,6 +93,7 @@ struct Analyze: ParsableCommand {
         } catch {
             throw CommandFailure(error)
         }
+        try CommandFailure.check(output)
     }
 
     private func listAllInterfaces() throws {

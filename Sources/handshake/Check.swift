@@ -105,6 +105,7 @@ struct Check: ParsableCommand {
                                  connections: judged.connections)
         for line in report.lines { output.writeLine(line) }
         output.flush()
+        try CommandFailure.check(output)
 
         if let writeExpect {
             try Self.write(try ExpectedConnections(records: judged.records).encoded(), to: writeExpect)

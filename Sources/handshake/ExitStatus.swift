@@ -1,5 +1,6 @@
 import ArgumentParser
 import Capture
+import Pipeline
 
 /// The exit codes, one per kind of failure, so scripts can tell them apart.
 /// The README's table is generated from the same list.
@@ -50,5 +51,13 @@ struct CommandFailure: Error, CustomStringConvertible {
 
     init(_ error: CaptureError) {
         self.init(ExitStatus(error), error.description)
+    }
+
+    /// Fails if standard output could not be written, for another reason
+    /// than a closed pipe, which is a quiet end (`| head`).
+    static func check(_ output: LineOutput) throws(CommandFailure) {
+        if let failure = output.failure {
+            throw CommandFailure(.writeFailed, "writing standard output: \(failure)")
+        }
     }
 }
