@@ -1,5 +1,10 @@
 import Capture
 import Wire
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Where packets come from, files in order or a live interface, and what
 /// happens to each on the way: the filter, `-c`, `-w`. Hands each packet
@@ -44,6 +49,7 @@ public struct PacketSource {
     /// of input, after `-c` packets, or on Ctrl-C; throws what stopped it
     /// otherwise, after `body` has seen every packet read before the failure.
     public func run(_ body: (CapturedPacket, Position) -> Bool, idle: () -> Void) throws(CaptureError) {
+        if let dumpPath, case .files(let paths) = input { try Self.refuseOverwriting(paths, with: dumpPath) }
         var delivery = Delivery(limit: limit, dumpPath: dumpPath)
         do throws(CaptureError) {
             switch input {
@@ -102,6 +108,23 @@ public struct PacketSource {
             Diagnostics.say("\(stats.droppedByKernel) packets dropped by kernel")
             if stats.droppedByInterface > 0 { Diagnostics.say("\(stats.droppedByInterface) packets dropped by interface") }
         }
+    }
+
+    /// `-w` onto a file that is also read (`-r X -w X`, or another name for
+    /// it) would truncate it while it is read: refused before either opens.
+    private static func refuseOverwriting(_ inputs: [String], with dumpPath: String) throws(CaptureError) {
+        guard let output = fileIdentity(dumpPath) else { return }
+        for input in inputs where fileIdentity(input) == output {
+            throw .writeFailed(path: dumpPath, reason: "it is also an input file (\(input)); "
+                               + "-w would overwrite it while it is read")
+        }
+    }
+
+    /// Device and inode of an existing file; standard input's for `-`.
+    private static func fileIdentity(_ path: String) -> [UInt64]? {
+        var info = stat()
+        let found = path == "-" ? fstat(STDIN_FILENO, &info) : stat(path, &info)
+        return found == 0 ? [UInt64(info.st_dev), UInt64(info.st_ino)] : nil
     }
 
     private static func requireSupported(_ linkType: UInt32, path: String) throws(CaptureError) {

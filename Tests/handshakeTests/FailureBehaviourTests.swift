@@ -16,6 +16,23 @@ struct FailureBehaviourTests {
         #expect(records.allSatisfy { $0.hasPrefix("{\"id\":") && $0.hasSuffix("}") })
         #expect(outcome.stderr.hasPrefix("handshake: \(path) is truncated: it ends inside a record at byte "))
     }
+
+    /// Before: `-r X -w X` truncated X while reading it, then called it truncated.
+    @Test func writingOntoAnInputIsRefused() throws {
+        let original = try Data(contentsOf: CommandLineTests.fixtures.appendingPathComponent("busy.pcap"))
+        let path = try CommandLineTests.temporary(original)
+        let link = path + ".link"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: path)
+        defer { try? FileManager.default.removeItem(atPath: link) }
+        for input in [path, link] {
+            let outcome = try CommandLineTests.handshake(["-r", input, "-w", path, "--format", "json"])
+            #expect(outcome.status == 11)
+            #expect(outcome.stdout == "")
+            #expect(outcome.stderr == "handshake: writing \(path): it is also an input file (\(input)); "
+                    + "-w would overwrite it while it is read\n")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == original)
+        }
+    }
 }
 
 /// Standard output that cannot be written is an error with its own exit
