@@ -35,7 +35,8 @@ struct CaptureOptions: ParsableArguments {
     /// with full-size slots a 200-connection burst lost 290 of 1405 packets
     /// in the default 2 MiB buffer; with 256 bytes it lost none.
     @Option(help: ArgumentHelp(
-        "Live capture: bytes kept of each packet. Headers need at most 256; give 262144 to keep whole packets for -w.",
+        "Live capture: bytes kept of each packet, 1 to 262144. Headers need at most 256; give 262144 to keep whole "
+            + "packets for -w.",
         valueName: "bytes"))
     var snaplen: Int32 = 256
 
@@ -43,10 +44,12 @@ struct CaptureOptions: ParsableArguments {
     var noPromisc = false
 
     @Option(name: [.customShort("B"), .customLong("buffer-size")],
-            help: ArgumentHelp("Live capture: the kernel buffer, in KiB (like tcpdump -B).", valueName: "KiB"))
+            help: ArgumentHelp("Live capture: the kernel buffer, in KiB (like tcpdump -B), 1 to 2097151.",
+                               valueName: "KiB"))
     var bufferSize: Int32?
 
-    @Option(help: ArgumentHelp("Maximum segment lifetime in seconds; TIME_WAIT lasts twice this.",
+    @Option(help: ArgumentHelp("Maximum segment lifetime in seconds, above 0 and at most 86400; TIME_WAIT lasts "
+                               + "twice this.",
                                valueName: "seconds"))
     var msl: Double = 30
 
@@ -56,7 +59,8 @@ struct CaptureOptions: ParsableArguments {
         valueName: "timeouts"))
     var idleTimeout: IdleTimeouts?
 
-    @Option(help: ArgumentHelp("Connections tracked at once; the least recently used is evicted beyond it.",
+    @Option(help: ArgumentHelp("Connections tracked at once, 1 to 100000000; the least recently used is evicted "
+                               + "beyond it.",
                                valueName: "count"))
     var maxConnections = 500_000
 
@@ -65,10 +69,32 @@ struct CaptureOptions: ParsableArguments {
 
     func validate() throws {
         if let count, count < 1 { throw ValidationError("-c needs a positive count") }
-        if snaplen < 1 { throw ValidationError("--snaplen needs a positive number of bytes") }
-        if let bufferSize, bufferSize < 1 { throw ValidationError("--buffer-size needs a positive number of KiB") }
-        if !(msl > 0) { throw ValidationError("--msl needs a positive number of seconds") }
-        if maxConnections < 1 { throw ValidationError("--max-connections needs a positive count") }
+        try Self.require(snaplen, in: Range.snaplen, "--snaplen", "bytes")
+        if let bufferSize { try Self.require(bufferSize, in: Range.bufferKiB, "--buffer-size", "KiB") }
+        guard msl > 0, msl <= Range.mslSeconds else {
+            throw ValidationError("--msl must be above 0 and at most \(Int(Range.mslSeconds)) seconds, not \(msl)")
+        }
+        try Self.require(maxConnections, in: Range.maxConnections, "--max-connections", "connections")
+    }
+
+    /// What the numeric options accept. Beyond these they overflowed:
+    /// --msl 5e9 trapped computing TIME_WAIT, 4e9 wrapped its deadline into
+    /// the past, -B 2097152 overflowed libpcap's byte count.
+    enum Range {
+        /// libpcap's MAXIMUM_SNAPLEN.
+        static let snaplen: ClosedRange<Int32> = 1...262_144
+        /// The buffer in bytes must fit libpcap's int.
+        static let bufferKiB: ClosedRange<Int32> = 1...2_097_151
+        /// A day: TIME_WAIT at most two, far past any real MSL (Linux's is 30 s).
+        static let mslSeconds: Double = 86_400
+        static let maxConnections: ClosedRange<Int> = 1...100_000_000
+    }
+
+    private static func require<Value: Comparable>(_ value: Value, in range: ClosedRange<Value>, _ name: String,
+                                                   _ unit: String) throws {
+        guard range.contains(value) else {
+            throw ValidationError("\(name) must be from \(range.lowerBound) to \(range.upperBound) \(unit), not \(value)")
+        }
     }
 
     /// -r or -i, exactly one.
