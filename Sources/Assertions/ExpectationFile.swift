@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Why an expect file (`check --expect FILE`) could not be used.
 public enum ExpectationFileError: Error, Equatable, CustomStringConvertible {
@@ -18,16 +23,32 @@ public enum ExpectationFileError: Error, Equatable, CustomStringConvertible {
 extension ExpectedConnections {
     /// Reads an expect file.
     public init(contentsOf path: String) throws(ExpectationFileError) {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw .cannotOpen(path: path, reason: error.localizedDescription)
-        }
+        let data = try Self.contents(of: path)
         do {
             self = try JSONDecoder().decode(ExpectedConnections.self, from: data)
         } catch {
             throw .notAnExpectFile(path: path, reason: Self.describe(error))
+        }
+    }
+
+    /// The file's bytes, read with the system's calls so that a failure
+    /// says why in its words ("No such file or directory"), where
+    /// Foundation's said "The operation could not be completed".
+    private static func contents(of path: String) throws(ExpectationFileError) -> Data {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var data = Data()
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count > 0 {
+                data.append(contentsOf: chunk[..<count])
+            } else if count == 0 {
+                return data
+            } else if errno != EINTR {
+                throw .cannotOpen(path: path, reason: String(cString: strerror(errno)))
+            }
         }
     }
 

@@ -5,6 +5,11 @@ import Foundation
 import Pipeline
 import Report
 import Tracker
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// `handshake check`: fail a CI build on what a capture shows. Exit 0 when
 /// every rule holds, 1 when one is broken, and the usual codes for bad input.
@@ -108,12 +113,12 @@ struct Check: ParsableCommand {
         try CommandFailure.check(output)
 
         if let writeExpect {
-            try Self.write(try ExpectedConnections(records: judged.records).encoded(), to: writeExpect)
+            try Self.writeFile(try ExpectedConnections(records: judged.records).encoded(), to: writeExpect)
         }
         if let junit {
             let elapsed = (Date().timeIntervalSince(started) * 1000).rounded() / 1000
             let xml = JUnitReport.xml(suite: "handshake check", cases: report.cases, seconds: elapsed)
-            try Self.write(Data(xml.utf8), to: junit)
+            try Self.writeFile(Data(xml.utf8), to: junit)
         }
         if report.broken > 0 { throw ExitStatus.ruleBroken.exitCode }
     }
@@ -129,11 +134,24 @@ struct Check: ParsableCommand {
         }
     }
 
-    private static func write(_ data: Data, to path: String) throws(CommandFailure) {
-        do {
-            try data.write(to: URL(fileURLWithPath: path))
-        } catch {
-            throw CommandFailure(.writeFailed, "writing \(path): \(error.localizedDescription)")
+    /// Writes `data` to `path` with the system's calls, so that a failure
+    /// says why in its words ("Is a directory"), where Foundation's said
+    /// "The operation could not be completed".
+    private static func writeFile(_ data: Data, to path: String) throws(CommandFailure) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw CommandFailure(.writeFailed, "writing \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var written = 0
+        while written < data.count {
+            let result = data.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
+            if result > 0 {
+                written += result
+            } else if result < 0, errno == EINTR {
+                continue
+            } else {
+                let reason = result < 0 ? String(cString: strerror(errno)) : "nothing was written"
+                throw CommandFailure(.writeFailed, "writing \(path): \(reason)")
+            }
         }
     }
 }

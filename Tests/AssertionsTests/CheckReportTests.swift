@@ -67,17 +67,12 @@ struct CheckReportTests {
         }
     }
 
-    @Test func aMissingExpectFileCannotBeOpened() {
-        do {
-            _ = try ExpectedConnections(contentsOf: "/nonexistent/expect.json")
-            Issue.record("read a file that does not exist")
-        } catch {
-            guard case .cannotOpen(let path, let reason) = error else {
-                Issue.record("\(error)")
-                return
-            }
-            #expect(path == "/nonexistent/expect.json")
-            #expect(error.description == "cannot open /nonexistent/expect.json: \(reason)")
+    /// The system's reason, not Foundation's "The operation could not be completed".
+    @Test(arguments: [("/nonexistent/expect.json", "No such file or directory"), ("/tmp", "Is a directory")])
+    func anUnreadableExpectFileSaysWhy(path: String, reason: String) {
+        #expect(throws: ExpectationFileError.cannotOpen(path: path, reason: reason)) {
+            try ExpectedConnections(contentsOf: path)
         }
+        #expect(ExpectationFileError.cannotOpen(path: path, reason: reason).description == "cannot open \(path): \(reason)")
     }
 }

@@ -234,6 +234,13 @@ extension CommandLineTests {
         #expect(outcome.stdout.hasSuffix("check: all 6 checks hold, 100 connections judged\n"))
     }
 
+    /// Before: "writing /tmp: The operation could not be completed. (NSCocoaErrorDomain error 512.)"
+    @Test func checkSaysWhyAReportCannotBeWritten() throws {
+        let outcome = try Self.handshake(["check", "-r", "refused.pcap", "--fail-on", "reset", "--junit", "/tmp"])
+        #expect(outcome.status == 11)
+        #expect(outcome.stderr == "handshake: writing /tmp: Is a directory\n")
+    }
+
     @Test func checkFailsWithStatusOne() throws {
         let outcome = try Self.handshake(["check", "-r", "refused.pcap", "--fail-on", "refused"])
         #expect(outcome.status == 1)
