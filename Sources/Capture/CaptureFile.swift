@@ -29,6 +29,20 @@ public final class CaptureFile {
     private let reader: Reader
     private let stream: ByteStream
 
+    /// Fails as opening `path` would, without opening it: so that every
+    /// input of a run can be checked before the first is read, and a pipe
+    /// or FIFO loses nothing to the check. Standard input (`-`) passes.
+    public static func requireReadable(_ path: String) throws(CaptureError) {
+        guard path != "-" else { return }
+        var info = stat()
+        guard stat(path, &info) == 0, access(path, R_OK) == 0 else {
+            throw .cannotOpen(path: path, reason: String(cString: strerror(errno)))
+        }
+        if info.st_mode & S_IFMT == S_IFDIR { throw .cannotOpen(path: path, reason: Self.directoryReason) }
+    }
+
+    private static let directoryReason = "it is a directory"
+
     /// Opens `path` (or standard input for `-`) and reads its file header.
     public init(path: String) throws(CaptureError) {
         self.path = path
@@ -41,7 +55,7 @@ public final class CaptureFile {
             var info = stat()
             if fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
                 close(fd)
-                throw .cannotOpen(path: path, reason: "it is a directory")
+                throw .cannotOpen(path: path, reason: Self.directoryReason)
             }
             stream = ByteStream(fd: fd, path: path, closeOnDeinit: true)
         }

@@ -49,7 +49,12 @@ public struct PacketSource {
     /// of input, after `-c` packets, or on Ctrl-C; throws what stopped it
     /// otherwise, after `body` has seen every packet read before the failure.
     public func run(_ body: (CapturedPacket, Position) -> Bool, idle: () -> Void) throws(CaptureError) {
-        if let dumpPath, case .files(let paths) = input { try Self.refuseOverwriting(paths, with: dumpPath) }
+        if case .files(let paths) = input {
+            // Every input is checked before the first is read: a missing third
+            // file fails the run before anything is reported.
+            for path in paths { try CaptureFile.requireReadable(path) }
+            if let dumpPath { try Self.refuseOverwriting(paths, with: dumpPath) }
+        }
         var delivery = Delivery(limit: limit, dumpPath: dumpPath)
         do throws(CaptureError) {
             switch input {

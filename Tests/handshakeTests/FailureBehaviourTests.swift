@@ -17,6 +17,15 @@ struct FailureBehaviourTests {
         #expect(outcome.stderr.hasPrefix("handshake: \(path) is truncated: it ends inside a record at byte "))
     }
 
+    /// Before: the first file was read and reported, then the run failed on the second.
+    @Test func aMissingInputFailsBeforeAnyIsRead() throws {
+        let outcome = try CommandLineTests.handshake(["-r", "refused.pcap", "-r", "/nonexistent.pcap", "-r", "busy.pcap",
+                                                      "--format", "json"])
+        #expect(outcome.status == 3)
+        #expect(outcome.stdout == "")
+        #expect(outcome.stderr == "handshake: cannot open /nonexistent.pcap: No such file or directory\n")
+    }
+
     /// Before: `-r X -w X` truncated X while reading it, then called it truncated.
     @Test func writingOntoAnInputIsRefused() throws {
         let original = try Data(contentsOf: CommandLineTests.fixtures.appendingPathComponent("busy.pcap"))
