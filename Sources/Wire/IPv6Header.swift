@@ -64,7 +64,8 @@ public struct IPv6ExtensionChain {
         var next = firstHeader
         var offset = 0
         var fragment = false
-        for _ in 0..<Self.maximumHeaders {
+        // One more turn than headers: the last finds the upper-layer protocol.
+        for _ in 0...Self.maximumHeaders {
             let headerLength: Int
             switch next {
             case HeaderType.hopByHop, HeaderType.routing, HeaderType.destinationOptions:

@@ -7,8 +7,6 @@ public enum SegmentDecoder {
         static let tcp: UInt8 = 6
     }
 
-    /// The most VLAN tags unwrapped before giving up (QinQ uses two).
-    static let maximumVLANTags = 4
 
     public static func decode(_ frame: UnsafeRawBufferPointer, linkType: LinkType,
                               timestamp: Timestamp) throws(DecodeFailure) -> TCPSegment {
@@ -65,12 +63,14 @@ public enum SegmentDecoder {
         }
     }
 
-    /// Follows an EtherType through any VLAN tags to IPv4 or IPv6.
+    /// Follows an EtherType through any number of VLAN tags to IPv4 or
+    /// IPv6, as tshark does: each tag takes 4 bytes of the frame, so the
+    /// walk ends with it (a stack deeper than the frame is truncated).
     static func ipVersion(etherType: UInt16,
                           payload: UnsafeRawBufferPointer) throws(DecodeFailure) -> (UInt8, UnsafeRawBufferPointer) {
         var etherType = etherType
         var payload = payload
-        for _ in 0...maximumVLANTags {
+        while true {
             switch etherType {
             case EtherType.ipv4: return (4, payload)
             case EtherType.ipv6: return (6, payload)
@@ -82,7 +82,6 @@ public enum SegmentDecoder {
                 throw .notIP(etherType: etherType)
             }
         }
-        throw .notIP(etherType: etherType)
     }
 
     static func decodeIPv4(_ bytes: UnsafeRawBufferPointer, timestamp: Timestamp,

@@ -110,6 +110,15 @@ struct IPDecodingTests {
         #expect(failure(ipv6(with: [(44, [0, 0x00, 0x08, 0, 0, 0, 1])]), .ipv6) == .laterFragment)
     }
 
+    /// The decoder's limit is 16 extension headers: before, exactly 16 were refused.
+    @Test func sixteenExtensionHeadersAreWalked() throws {
+        let chain = Array(repeating: (type: UInt8(60), body: Self.eightBytes), count: 16)
+        let segment = try decode(ipv6(with: chain), .ipv6)
+        #expect(segment.source.port == 443)
+        let tooMany = Array(repeating: (type: UInt8(60), body: Self.eightBytes), count: 17)
+        #expect(failure(ipv6(with: tooMany), .ipv6) == .malformed(.ipv6Extension, .tooManyExtensionHeaders))
+    }
+
     @Test func ipv6EndlessExtensionChainIsMalformed() {
         let chain = Array(repeating: (type: UInt8(60), body: Self.eightBytes), count: 20)
         #expect(failure(ipv6(with: chain), .ipv6) == .malformed(.ipv6Extension, .tooManyExtensionHeaders))

@@ -31,11 +31,21 @@ struct LinkLayerDecodingTests {
         }
     }
 
-    @Test func tooManyVLANTagsIsNotIP() {
+    /// Before: five or more tags made the frame "not IP", dropped uncounted.
+    /// tshark decodes any stack; so does the decoder now.
+    @Test(arguments: [5, 8, 32])
+    func deepVLANStacksAreDecoded(tags: Int) throws {
         var payload: [UInt8] = []
-        for _ in 0..<6 { payload += Frames.vlanTag(id: 1, etherType: 0x8100) }
-        #expect(failure(Frames.ethernet(etherType: 0x8100, payload + Frames.ipv4SYN), .ethernet)
-            == .notIP(etherType: 0x8100))
+        for _ in 1..<tags { payload += Frames.vlanTag(id: 1, etherType: 0x8100) }
+        payload += Frames.vlanTag(id: 1, etherType: 0x0800)
+        let segment = try decode(Frames.ethernet(etherType: 0x8100, payload + Frames.ipv4SYN), .ethernet)
+        #expect(segment.flags == [.syn])
+    }
+
+    /// A stack of tags that runs past the end of the frame is truncated, not a loop.
+    @Test func aStackOfTagsToTheEndOfTheFrameIsTruncated() {
+        let payload = Array(repeating: Frames.vlanTag(id: 1, etherType: 0x8100), count: 40).flatMap { $0 }
+        #expect(failure(Frames.ethernet(etherType: 0x8100, payload), .ethernet) == .truncated(.vlan))
     }
 
     @Test func linuxSLL() throws {
