@@ -59,6 +59,13 @@ public struct IPAddress: Hashable, Sendable, Comparable {
     }
 
     private static func parseIPv6(_ text: Substring) -> (UInt64, UInt64)? {
+        var text = text
+        // An IPv4 address may end the text (RFC 4291 §2.2, form 3, as in
+        // ::ffff:10.0.0.1): it stands for the last two words.
+        if text.contains("."), let colon = text.lastIndex(of: ":") {
+            guard let v4 = IPAddress(text[text.index(after: colon)...]), !v4.isIPv6 else { return nil }
+            text = text[...colon] + String(v4.low >> 16, radix: 16) + ":" + String(v4.low & 0xFFFF, radix: 16)
+        }
         let halves = text.split(separator: "::", maxSplits: 1, omittingEmptySubsequences: false)
             .map { Substring($0) }
         func words(_ part: Substring) -> [UInt16]? {
@@ -100,12 +107,11 @@ extension IPAddress: CustomStringConvertible {
     /// two addresses in every record.
     @inlinable
     public func writeText(to sink: inout some UTF8Sink & ~Copyable) {
-        guard isIPv6 else {
-            for shift in stride(from: 24, through: 0, by: -8) {
-                sink.writeDecimal(low >> UInt64(shift) & 0xFF)
-                if shift > 0 { sink.write(UInt8(ascii: ".")) }
-            }
-            return
+        guard isIPv6 else { return Self.writeDotted(UInt32(truncatingIfNeeded: low), to: &sink) }
+        // An IPv4-mapped address ends in dotted decimal (RFC 5952 §5).
+        if high == 0, low >> 32 == 0xFFFF {
+            for byte in "::ffff:".utf8 { sink.write(byte) }
+            return Self.writeDotted(UInt32(truncatingIfNeeded: low), to: &sink)
         }
         let group = { (index: Int) -> UInt16 in
             UInt16(truncatingIfNeeded: (index < 4 ? self.high : self.low) >> (UInt64(3 - index % 4) * 16))
@@ -135,6 +141,14 @@ extension IPAddress: CustomStringConvertible {
     }
 
     /// Lower-case hex without leading zeros.
+    @usableFromInline
+    static func writeDotted(_ address: UInt32, to sink: inout some UTF8Sink & ~Copyable) {
+        for shift in stride(from: 24, through: 0, by: -8) {
+            sink.writeDecimal(UInt64(address >> UInt32(shift) & 0xFF))
+            if shift > 0 { sink.write(UInt8(ascii: ".")) }
+        }
+    }
+
     @usableFromInline
     static func writeHex(_ value: UInt16, to sink: inout some UTF8Sink & ~Copyable) {
         var started = false

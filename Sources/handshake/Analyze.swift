@@ -57,7 +57,7 @@ struct Analyze: ParsableCommand {
         if listInterfaces { return }
         try capture.requireInput()
         if let connectionEndpoint, ConnectionCriterion(endpoint: connectionEndpoint) == nil {
-            throw ValidationError("--conn needs HOST:PORT, [IPv6]:PORT or HOST, not '\(connectionEndpoint)'")
+            throw ValidationError(ConnectionCriterion.usageError("--conn", connectionEndpoint))
         }
         if connectionID != nil, connectionEndpoint != nil {
             throw ValidationError("give --connection or --conn, not both")

@@ -65,7 +65,7 @@ struct Check: ParsableCommand {
     func validate() throws {
         try capture.requireInput()
         if let server, ConnectionCriterion(endpoint: server) == nil {
-            throw ValidationError("--server needs HOST:PORT, [IPv6]:PORT or HOST, not '\(server)'")
+            throw ValidationError(ConnectionCriterion.usageError("--server", server))
         }
         if let expectConnections, expectConnections < 0 { throw ValidationError("--expect-connections needs a count") }
         if duration != nil, !capture.isLive { throw ValidationError("--duration is for live capture (-i)") }

@@ -34,6 +34,12 @@ struct ValueTypeTests {
         ("2001:db8:0:1:1:1:1:1", "2001:db8:0:1:1:1:1:1"),
         ("2001:0:0:1:0:0:0:1", "2001:0:0:1::1"),
         ("192.0.2.33", "192.0.2.33"),
+        // IPv4-mapped (RFC 5952 §5): before, printed ::ffff:a00:1 and not parsed from this text.
+        ("::ffff:10.0.0.1", "::ffff:10.0.0.1"),
+        ("::FFFF:a00:1", "::ffff:10.0.0.1"),
+        ("0:0:0:0:0:ffff:192.0.2.128", "::ffff:192.0.2.128"),
+        // Other embedded IPv4 forms are read, and printed as RFC 5952 says, in hex.
+        ("64:ff9b::192.0.2.33", "64:ff9b::c000:221"),
     ])
     func addressTextFollowsRFC5952(input: String, canonical: String) throws {
         let address = try #require(IPAddress(input))
@@ -41,7 +47,8 @@ struct ValueTypeTests {
         #expect(IPAddress(canonical) == address)
     }
 
-    @Test(arguments: ["1.2.3", "256.1.1.1", "1:2:3:4:5:6:7:8:9", "1::2::3", "g::1", ""])
+    @Test(arguments: ["1.2.3", "256.1.1.1", "1:2:3:4:5:6:7:8:9", "1::2::3", "g::1", "", "::ffff:10.0.0",
+                      "::ffff:10.0.0.1.2", "1:2:3:4:5:6:7:10.0.0.1"])
     func invalidAddressTextIsRejected(input: String) {
         #expect(IPAddress(input) == nil)
     }
