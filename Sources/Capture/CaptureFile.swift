@@ -83,6 +83,14 @@ public final class CaptureFile {
         return nil
     }
 
+    /// Records read so far whose timestamp fraction was a second or more
+    /// (microseconds ≥ 1,000,000 or nanoseconds ≥ 1,000,000,000): the
+    /// excess was carried into the seconds.
+    public var carriedTimestampFractions: Int {
+        if case .pcap(let pcap) = reader { return pcap.carriedFractions }
+        return 0
+    }
+
     /// Bytes of the file consumed so far, for progress reports.
     public var bytesRead: Int64 { stream.offset }
 

@@ -54,6 +54,8 @@ final class PcapRecordReader {
     }
 
     var isNanosecond: Bool { fractionIsNanoseconds }
+    /// Records whose timestamp fraction was a second or more, carried into the seconds.
+    private(set) var carriedFractions = 0
 
     /// The next record, or nil at a clean end of file.
     func next(packetsRead: Int) throws(CaptureError) -> CapturedPacket? {
@@ -69,12 +71,15 @@ final class PcapRecordReader {
                            packetsRead: packetsRead)
         }
         let fraction = Int64(order.u32(header, RecordHeader.fraction))
-        let nanoseconds = fractionIsNanoseconds ? fraction : fraction * 1000
-        guard nanoseconds < 1_000_000_000 else {
-            throw .corrupt(path: stream.path, offset: stream.offset,
-                           reason: "record timestamp fraction \(fraction) is out of range", packetsRead: packetsRead)
+        var nanoseconds = fractionIsNanoseconds ? fraction : fraction * 1000
+        var seconds = Int64(order.u32(header, RecordHeader.seconds))
+        if nanoseconds >= 1_000_000_000 {
+            // A fraction of a second or more: carried into the seconds and
+            // counted, as tcpdump and tshark read on past it.
+            seconds += nanoseconds / 1_000_000_000
+            nanoseconds %= 1_000_000_000
+            carriedFractions += 1
         }
-        let seconds = Int64(order.u32(header, RecordHeader.seconds))
         let originalLength = Int(order.u32(header, RecordHeader.originalLength))
         guard try stream.fill(recordHeaderLength + capturedLength) else {
             throw .truncated(path: stream.path, offset: stream.offset, packetsRead: packetsRead)

@@ -51,7 +51,11 @@ final class PcapngBlockReader {
                 for _ in 0..<abs(9 - exponent) { scale *= 10 }
                 nanoseconds = exponent <= 9 ? fraction * scale : fraction / scale
             }
-            return (Int64(truncatingIfNeeded: whole) &+ offsetSeconds, Int64(nanoseconds))
+            // Seconds beyond Int64 (a resolution and count of absurd size, or
+            // an extreme if_tsoffset) saturate rather than wrap.
+            let seconds = Int64(exactly: whole).map { $0.addingReportingOverflow(offsetSeconds) }
+            guard let seconds, !seconds.overflow else { return (offsetSeconds < 0 && whole == 0 ? .min : .max, 0) }
+            return (seconds.partialValue, Int64(nanoseconds))
         }
     }
 

@@ -80,6 +80,13 @@ public struct PacketSource {
             try PacketFilter(expression: expression, linkType: file.declaredLinkType ?? 1)
         }
         if let linkType = file.declaredLinkType { try Self.requireSupported(linkType, path: path) }
+        defer {
+            let carried = file.carriedTimestampFractions
+            if carried > 0 {
+                Diagnostics.say("\(path): \(carried) record\(carried == 1 ? "" : "s") had a timestamp fraction of a "
+                                + "second or more, carried into the seconds")
+            }
+        }
         while !delivery.isDone, let packet = try file.nextPacket() {
             if let packetFilter, try !packetFilter.matches(packet) { continue }
             try Self.requireSupported(packet.linkType, path: path)

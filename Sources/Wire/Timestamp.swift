@@ -8,9 +8,17 @@ public struct Timestamp: Hashable, Sendable, Comparable {
         self.nanosecondsSinceEpoch = nanosecondsSinceEpoch
     }
 
+    /// Saturates at the ends of the 64-bit range (years 1677 and 2262)
+    /// rather than wrapping: a damaged or extreme time stays extreme.
     @inlinable
     public init(seconds: Int64, nanoseconds: Int64) {
-        nanosecondsSinceEpoch = seconds &* 1_000_000_000 &+ nanoseconds
+        let (product, overflowed) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        let (sum, carried) = product.addingReportingOverflow(nanoseconds)
+        if overflowed || carried {
+            nanosecondsSinceEpoch = seconds < 0 || (!overflowed && nanoseconds < 0) ? .min : .max
+        } else {
+            nanosecondsSinceEpoch = sum
+        }
     }
 
     @inlinable

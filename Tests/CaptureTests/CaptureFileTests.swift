@@ -122,6 +122,25 @@ struct CaptureFileTests {
         }
     }
 
+    /// Before: a fraction of a second or more in one record ended the read as
+    /// corrupt. tcpdump and tshark read on; the excess is carried into the
+    /// seconds, counted, and every record after it is read.
+    @Test(arguments: [("ipv4-loopback.pcap", UInt32(1_500_000), Int64(500_000_000)),
+                      ("ipv6-loopback.pcap", UInt32(3_000_000_007), Int64(7))])
+    func aFractionOfASecondOrMoreIsCarried(fixture: String, fraction: UInt32, nanoseconds: Int64) throws {
+        var bytes = [UInt8](try FixtureFiles.bytes(fixture))
+        let seconds = Int64(UInt32(bytes[24]) | UInt32(bytes[25]) << 8 | UInt32(bytes[26]) << 16 | UInt32(bytes[27]) << 24)
+        withUnsafeBytes(of: fraction.littleEndian) { bytes[28..<32] = ArraySlice($0) }
+        let path = try FixtureFiles.temporary(Data(bytes))
+        let packets = try readAll(path)
+        #expect(packets.count == (try readAll(FixtureFiles.path(fixture))).count)
+        #expect(packets[0].seconds == seconds + Int64(fraction) * (nanoseconds == 7 ? 1 : 1000) / 1_000_000_000)
+        #expect(packets[0].nanoseconds == nanoseconds)
+        let file = try CaptureFile(path: path)
+        while try file.nextPacket() != nil {}
+        #expect(file.carriedTimestampFractions == 1)
+    }
+
     @Test func absurdCapturedLengthIsCorruption() throws {
         var bytes = [UInt8](try FixtureFiles.bytes("ipv4-loopback.pcap"))
         bytes[24 + 8..<24 + 12] = [0, 0, 0, 0x10] // first record claims 256 MiB

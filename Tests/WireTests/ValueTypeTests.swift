@@ -53,6 +53,16 @@ struct ValueTypeTests {
         #expect(IPAddress(input) == nil)
     }
 
+    /// Before: seconds past 2262 (or before 1677) wrapped around to the other end.
+    @Test func timestampsSaturateInsteadOfWrapping() {
+        #expect(Timestamp(seconds: 1_700_000_000, nanoseconds: 5).nanosecondsSinceEpoch == 1_700_000_000_000_000_005)
+        #expect(Timestamp(seconds: 9_223_372_037, nanoseconds: 0).nanosecondsSinceEpoch == .max)
+        #expect(Timestamp(seconds: 9_223_372_036, nanoseconds: 999_999_999).nanosecondsSinceEpoch == .max)
+        #expect(Timestamp(seconds: Int64(UInt32.max) << 31, nanoseconds: 0).nanosecondsSinceEpoch == .max)
+        #expect(Timestamp(seconds: -9_223_372_037, nanoseconds: 0).nanosecondsSinceEpoch == .min)
+        #expect(Timestamp(seconds: -1, nanoseconds: 0).nanosecondsSinceEpoch == -1_000_000_000)
+    }
+
     @Test func timestampFormatting() {
         let time = Timestamp(seconds: 1_700_000_000, nanoseconds: 1_234_567)
         #expect(time.formatted() == "1700000000.001234")

@@ -17,6 +17,19 @@ struct FailureBehaviourTests {
         #expect(outcome.stderr.hasPrefix("handshake: \(path) is truncated: it ends inside a record at byte "))
     }
 
+    /// Before: exit 5, "record timestamp fraction 1500000 is out of range", and
+    /// nothing after that record was read.
+    @Test func aBadTimestampFractionIsCarriedAndSaid() throws {
+        var bytes = [UInt8](try Data(contentsOf: CommandLineTests.fixtures.appendingPathComponent("busy.pcap")))
+        bytes[28..<32] = [0x60, 0xE3, 0x16, 0x00] // 1,500,000 µs in the first record
+        let path = try CommandLineTests.temporary(Data(bytes))
+        let outcome = try CommandLineTests.handshake(["-r", path, "--format", "json"])
+        #expect(outcome.status == 0)
+        #expect(outcome.stdout.split(separator: "\n").count == 100)
+        #expect(outcome.stderr == "handshake: \(path): 1 record had a timestamp fraction of a second or more, "
+                + "carried into the seconds\n")
+    }
+
     /// Before: the first file was read and reported, then the run failed on the second.
     @Test func aMissingInputFailsBeforeAnyIsRead() throws {
         let outcome = try CommandLineTests.handshake(["-r", "refused.pcap", "-r", "/nonexistent.pcap", "-r", "busy.pcap",
