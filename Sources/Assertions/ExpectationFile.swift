@@ -62,8 +62,8 @@ extension ExpectedConnections {
             return "missing \"\(key.stringValue)\"" + (context.codingPath.isEmpty ? "" : " in " + path(context))
         case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
             return "wrong type at " + path(context)
-        case DecodingError.dataCorrupted:
-            return "not valid JSON"
+        case DecodingError.dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "not valid JSON" : path(context) + ": " + context.debugDescription
         default:
             return "\(error)"
         }

@@ -29,6 +29,62 @@ public struct ExpectedConnections: Codable, Equatable, Sendable {
             case clientTransitions = "client_transitions", serverTransitions = "server_transitions"
         }
 
+        /// Reads one expected connection, refusing values handshake never
+        /// reports (`"close": "fine"`) and endpoints `--conn` would not take:
+        /// such a file is a mistake to point out, not a connection that
+        /// silently matches nothing. What passes is known text only, so
+        /// nothing from the file reaches the terminal or the JUnit report raw.
+        public init(from decoder: Decoder) throws {
+            let values = try decoder.container(keyedBy: CodingKeys.self)
+            func endpoint(_ key: CodingKeys) throws -> String? {
+                guard let text = try values.decodeIfPresent(String.self, forKey: key) else { return nil }
+                guard ConnectionCriterion(endpoint: text) != nil else {
+                    throw DecodingError.dataCorruptedError(forKey: key, in: values, debugDescription:
+                        ConnectionCriterion.usageError(key.stringValue, Self.shown(text)))
+                }
+                return text
+            }
+            func one<Value: RawRepresentable & CaseIterable>(_ key: CodingKeys, _: Value.Type) throws -> String?
+                where Value.RawValue == String {
+                guard let text = try values.decodeIfPresent(String.self, forKey: key) else { return nil }
+                guard Value(rawValue: text) != nil else {
+                    throw DecodingError.dataCorruptedError(forKey: key, in: values, debugDescription:
+                        "\(Self.quoted(text)) is not one of " + Value.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+                return text
+            }
+            func states(_ key: CodingKeys) throws -> [String]? {
+                guard let list = try values.decodeIfPresent([String].self, forKey: key) else { return nil }
+                if let wrong = list.first(where: { TCPState(rawValue: $0) == nil }) {
+                    throw DecodingError.dataCorruptedError(forKey: key, in: values, debugDescription:
+                        "\(Self.quoted(wrong)) is not a state: " + TCPState.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+                return list
+            }
+            guard values.contains(.server) else {
+                throw DecodingError.keyNotFound(CodingKeys.server, .init(codingPath: values.codingPath,
+                                                                          debugDescription: "server is required"))
+            }
+            client = try endpoint(.client)
+            server = try endpoint(.server) ?? ""
+            handshake = try one(.handshake, HandshakeOutcome.self)
+            close = try one(.close, CloseOutcome.self)
+            clientState = try one(.clientState, TCPState.self)
+            serverState = try one(.serverState, TCPState.self)
+            clientTransitions = try states(.clientTransitions)
+            serverTransitions = try states(.serverTransitions)
+        }
+
+        /// A value from the file made harmless for a terminal, for the
+        /// error that refuses it: control characters escaped, at most 40 shown.
+        static func shown(_ text: String) -> String {
+            text.unicodeScalars.prefix(40).map { scalar in
+                scalar.properties.generalCategory == .control ? "\\u{\(String(scalar.value, radix: 16))}" : String(scalar)
+            }.joined() + (text.unicodeScalars.count > 40 ? "…" : "")
+        }
+
+        static func quoted(_ text: String) -> String { "'" + shown(text) + "'" }
+
         /// What `--write-expect` records for a connection seen.
         public init(_ record: ConnectionRecord) {
             client = record.client.address.description

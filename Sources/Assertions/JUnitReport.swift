@@ -50,6 +50,10 @@ public enum JUnitReport {
             case ">": escaped += "&gt;"
             case "\"": escaped += "&quot;"
             case "'": escaped += "&apos;"
+            // XML 1.0 has no way to carry other control characters, even as
+            // references: a report with one is not well-formed.
+            case _ where character.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r" }):
+                escaped += "\u{FFFD}"
             default: escaped.append(character)
             }
         }

@@ -25,7 +25,7 @@ public struct StateTransition: Equatable, Sendable {
 }
 
 /// How the opening went.
-public enum HandshakeOutcome: String, Sendable {
+public enum HandshakeOutcome: String, Sendable, CaseIterable {
     /// SYN, SYN-ACK and ACK all seen.
     case complete
     /// Both sides sent a SYN (simultaneous open).
@@ -41,7 +41,7 @@ public enum HandshakeOutcome: String, Sendable {
 }
 
 /// How the connection ended.
-public enum CloseOutcome: String, Sendable {
+public enum CloseOutcome: String, Sendable, CaseIterable {
     case fin
     /// The FINs crossed: both ends went through CLOSING.
     case simultaneous

@@ -57,6 +57,20 @@ struct CheckReportTests {
         (#"{"connections": [{"server": 80}]}"#, "wrong type at connections.0.server"),
         (#"{"connections": "#, "not valid JSON"),
         ("{}", #"missing "connections""#),
+        // Before: accepted, and the connection silently never matched.
+        (#"{"connections": [{"server": "10.0.0.2:80", "close": "fine"}]}"#,
+         "connections.0.close: 'fine' is not one of fin, simultaneous, rst, none"),
+        (#"{"connections": [{"server": "10.0.0.2:80", "handshake": "done"}]}"#,
+         "connections.0.handshake: 'done' is not one of complete, simultaneous, syn_only, refused, partial, not_seen"),
+        (#"{"connections": [{"server": "10.0.0.2:80", "server_transitions": ["SYN_RECEIVED", "PASS"]}]}"#,
+         "connections.0.server_transitions: 'PASS' is not a state: CLOSED, LISTEN, SYN_SENT, SYN_RECEIVED, "
+            + "ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK, TIME_WAIT"),
+        // Before: its text reached the terminal and the JUnit file as it was.
+        (#"{"connections": [{"server": "\u001b[32mPASS all\u001b[0m"}]}"#,
+         #"connections.0.server: server needs HOST:PORT, [IPv6]:PORT or HOST, not '\u{1b}[32mPASS all\u{1b}[0m'"#),
+        (#"{"connections": [{"server": "10.0.0.2:80", "client": ""# + String(repeating: "x", count: 100) + #""}]}"#,
+         "connections.0.client: client needs HOST:PORT, [IPv6]:PORT or HOST, not '" + String(repeating: "x", count: 40)
+            + "…'"),
     ])
     func anUnusableExpectFileSaysWhere(contents: String, reason: String) throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("expect-\(UUID().uuidString).json").path

@@ -34,4 +34,18 @@ struct JUnitReportTests {
         #expect(failure.stringValue == "#1 10.0.0.1.5 → 10.0.0.2.80: reset <& \"quoted\">")
         #expect(cases[0].elements(forName: "failure").isEmpty)
     }
+
+    /// Before: an escape or NUL character went into the file as it was, and
+    /// XML 1.0 cannot carry it even as a reference, so parsers refused the report.
+    @Test func controlCharactersKeepTheReportWellFormed() throws {
+        let xml = JUnitReport.xml(suite: "handshake check", cases: [
+            .init(classname: "handshake.check.expect", name: "connection 1: \u{1B}[32mPASS\u{1B}[0m\u{0}",
+                  failure: ("differs", ["- close: \u{7}fin\tand\nmore"])),
+        ], seconds: 0)
+        let document = try XMLDocument(xmlString: xml)
+        let testCase = try #require(document.rootElement()?.elements(forName: "testsuite").first?
+            .elements(forName: "testcase").first)
+        #expect(testCase.attribute(forName: "name")?.stringValue == "connection 1: \u{FFFD}[32mPASS\u{FFFD}[0m\u{FFFD}")
+        #expect(testCase.elements(forName: "failure").first?.stringValue == "- close: \u{FFFD}fin\tand\nmore")
+    }
 }
