@@ -51,12 +51,16 @@ struct EndpointTracking {
     var window: UInt16 = 0
     private var marks = CompactOptionals<5, Mark, SequenceNumber>(placeholder: SequenceNumber(0))
     var state: TCPState
-    /// Whether the peer's FIN has been applied to this endpoint.
-    var processedPeerFIN = false
-    /// The window-scale shift it offered in its SYN; `noWindowScale` if none.
-    private var windowScale = Self.noWindowScale
+    /// The window-scale shift it offered in its SYN (low four bits,
+    /// `noWindowScale` if none) and whether the peer's FIN has been applied
+    /// (`peerFINBit`): one byte, so that `laps` fits in the 64.
+    private var scaleAndFIN = Self.noWindowScale
+    /// How many times its sequence numbers went all the way round (2^32)
+    /// from its first data byte, so that `bytes` counts past 4 GiB.
+    private var laps: UInt8 = 0
 
-    private static let noWindowScale: UInt8 = .max
+    private static let noWindowScale: UInt8 = 0x0F
+    private static let peerFINBit: UInt8 = 0x10
 
     /// Places in `marks`.
     enum Mark: Int {
@@ -103,8 +107,14 @@ struct EndpointTracking {
     /// The window-scale shift offered in its SYN, at most 14 (RFC 7323
     /// §2.3 treats a larger one as 14), if it offered one.
     var offeredWindowScale: UInt8? {
-        get { windowScale == Self.noWindowScale ? nil : windowScale }
-        set { windowScale = newValue.map { min($0, 14) } ?? Self.noWindowScale }
+        get { scaleAndFIN & Self.noWindowScale == Self.noWindowScale ? nil : scaleAndFIN & Self.noWindowScale }
+        set { scaleAndFIN = scaleAndFIN & ~Self.noWindowScale | (newValue.map { min($0, 14) } ?? Self.noWindowScale) }
+    }
+
+    /// Whether the peer's FIN has been applied to this endpoint.
+    var processedPeerFIN: Bool {
+        get { scaleAndFIN & Self.peerFINBit != 0 }
+        set { scaleAndFIN = newValue ? scaleAndFIN | Self.peerFINBit : scaleAndFIN & ~Self.peerFINBit }
     }
 
     /// Whether the endpoint's ISN has been acknowledged by `acknowledgment`.
@@ -122,10 +132,12 @@ struct EndpointTracking {
     /// Payload bytes in sequence space, as Zeek counts orig_bytes: from the
     /// first data byte to the highest sent, so retransmissions count once
     /// and data that arrived out of order still counts.
+    /// In 64 bits: the laps around the 32-bit space and the offset within
+    /// one (a 3 GB transfer counted 0 when this was a 32-bit distance).
     var bytes: Int {
         guard let start = firstDataSequence, let next = nextSequence else { return 0 }
-        let span = Int(next - start) - (finSequence.map { $0.isBefore(next) ? 1 : 0 } ?? 0)
-        return max(0, span)
+        let span = Int(laps) << 32 | Int(next.rawValue &- start.rawValue)
+        return max(0, span - (finSequence.map { $0.isBefore(next) ? 1 : 0 } ?? 0))
     }
 
     /// Records what the endpoint sent; returns whether the segment reached
@@ -139,7 +151,14 @@ struct EndpointTracking {
             firstDataSequence = segment.flags.contains(.syn) ? segment.sequence + 1 : segment.sequence
         }
         let end = segment.sequenceEnd
-        if let previous = nextSequence, !previous.isBefore(end) { return false }
+        if let previous = nextSequence {
+            guard previous.isBefore(end) else { return false }
+            // Going forward, the offset from the first data byte wraps once per lap.
+            if let start = firstDataSequence, end.rawValue &- start.rawValue < previous.rawValue &- start.rawValue,
+               laps < .max {
+                laps += 1
+            }
+        }
         nextSequence = end
         return true
     }

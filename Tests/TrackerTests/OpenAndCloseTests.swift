@@ -178,4 +178,24 @@ struct OpenAndCloseTests {
         #expect(record.serverTrace == "SYN_RECEIVED@1 ESTABLISHED@2")
         #expect(record.handshake == .complete)
     }
+
+    /// Before: payload bytes were a 32-bit sequence distance, so past 2 GiB
+    /// they went negative and read 0 (Zeek's orig_bytes too). 5 GB in 1 GB
+    /// strides laps the sequence space once; the count follows it.
+    @Test func bytesAreCountedPastFourGiB() {
+        var c = Conversation()
+        c.handshake()
+        var sequence: UInt32 = 101
+        for step in 0..<5 {
+            c.client([.ack], seq: sequence, ack: 301, len: 1_000_000_000, at: Double(10 + step))
+            sequence = sequence &+ 1_000_000_000
+        }
+        c.client([.fin, .ack], seq: sequence, ack: 301, at: 20)
+        c.server([.fin, .ack], seq: 301, ack: sequence &+ 1, at: 21)
+        c.client(.ack, seq: sequence &+ 1, ack: 302, at: 22)
+        let record = c.run().record
+        #expect(record.clientBytes == 5_000_000_000)
+        #expect(record.serverBytes == 0)
+        #expect(record.zeekConnState == "SF")
+    }
 }
