@@ -16,6 +16,9 @@ import Darwin
 public final class PacketDumper {
     public let path: String
     public let linkType: UInt32
+    /// What the file's header declares: no packet is written longer (a
+    /// longer one made a file no reader accepts).
+    public let snapLength: Int32
     private let dead: OpaquePointer
     private let dumper: OpaquePointer
     /// Bytes handed to libpcap so far (file header included), and at the last good flush.
@@ -36,6 +39,7 @@ public final class PacketDumper {
         }
         self.path = path
         self.linkType = linkType
+        self.snapLength = snapLength
         self.dead = dead
         self.dumper = dumper
         try flush()
@@ -56,13 +60,16 @@ public final class PacketDumper {
         var header = pcap_pkthdr()
         header.ts.tv_sec = Int(packet.seconds)
         header.ts.tv_usec = Int(packet.nanoseconds)
-        header.caplen = bpf_u_int32(packet.bytes.count)
-        header.len = bpf_u_int32(clamping: packet.originalLength)
+        // Cut to the declared snapshot length, the original length kept, as
+        // libpcap does for a packet longer than the capture's snaplen.
+        let kept = min(packet.bytes.count, Int(snapLength))
+        header.caplen = bpf_u_int32(kept)
+        header.len = bpf_u_int32(clamping: max(packet.originalLength, packet.bytes.count))
         guard let base = packet.bytes.baseAddress else { return }
         UnsafeMutableRawPointer(dumper).withMemoryRebound(to: UInt8.self, capacity: 1) { user in
             pcap_dump(user, &header, base.assumingMemoryBound(to: UInt8.self))
         }
-        bytesWritten += 16 + Int64(packet.bytes.count)
+        bytesWritten += 16 + Int64(kept)
         if bytesWritten - bytesFlushed >= Self.flushInterval { try flush() }
     }
 

@@ -65,9 +65,9 @@ public struct PacketSource {
             case .live(let interface, let options, let duration):
                 try capture(on: interface, options: options, duration: duration, into: &delivery, body, idle: idle)
             }
-            try delivery.finish()
+            try delivery.finish(writingEmptyFile: true)
         } catch {
-            try? delivery.finish()
+            try? delivery.finish(writingEmptyFile: false)
             throw error
         }
     }
@@ -79,7 +79,10 @@ public struct PacketSource {
         let packetFilter = try filter.map { expression throws(CaptureError) in
             try PacketFilter(expression: expression, linkType: file.declaredLinkType ?? 1)
         }
-        if let linkType = file.declaredLinkType { try Self.requireSupported(linkType, path: path) }
+        if let linkType = file.declaredLinkType {
+            try Self.requireSupported(linkType, path: path)
+            if delivery.firstLinkType == nil { delivery.firstLinkType = linkType }
+        }
         defer {
             let carried = file.carriedTimestampFractions
             if carried > 0 {
@@ -88,6 +91,7 @@ public struct PacketSource {
             }
         }
         while !delivery.isDone, let packet = try file.nextPacket() {
+            if delivery.firstLinkType == nil { delivery.firstLinkType = packet.linkType }
             if let packetFilter, try !packetFilter.matches(packet) { continue }
             try Self.requireSupported(packet.linkType, path: path)
             try delivery.deliver(packet) { body($0, Position(bytesRead: file.bytesRead, totalBytes: size)) }
@@ -100,6 +104,7 @@ public struct PacketSource {
         let capture = try LiveCapture(interface: interface, options: options)
         for warning in capture.warnings { Diagnostics.say("warning: \(warning)") }
         try Self.requireSupported(capture.linkType, path: interface)
+        delivery.firstLinkType = capture.linkType
         if let filter { try capture.setFilter(filter) }
         delivery.flushesEachPacket = true
         let handle = UncheckedSendable(capture)
@@ -151,6 +156,9 @@ private struct Delivery {
     var limit: Int?
     var dumpPath: String?
     var dumper: PacketDumper?
+    /// The link type of the first input, for an empty `-w` file when
+    /// nothing passes (tcpdump writes one too).
+    var firstLinkType: UInt32?
     var delivered = 0
     var flushesEachPacket = false
 
@@ -174,7 +182,12 @@ private struct Delivery {
         if !body(packet) { stopped = true }
     }
 
-    func finish() throws(CaptureError) {
+    /// Flushes `-w`; after a run that succeeded with nothing to write, writes
+    /// the empty capture tcpdump would (none after a failure, as tcpdump).
+    mutating func finish(writingEmptyFile: Bool) throws(CaptureError) {
+        if writingEmptyFile, dumper == nil, let dumpPath {
+            dumper = try PacketDumper(path: dumpPath, linkType: firstLinkType ?? LinkType.ethernet.rawValue)
+        }
         try dumper?.flush()
     }
 }

@@ -176,4 +176,22 @@ struct CaptureFileTests {
         }
         #expect(read >= 21)
     }
+
+    /// Before: a packet longer than the file's declared snapshot length was
+    /// written whole, and readers (this one, libpcap, tshark) refused the file.
+    @Test func theWriterCutsPacketsToItsSnapshotLength() throws {
+        let path = try FixtureFiles.temporary(Data())
+        let payload = [UInt8](repeating: 0xAB, count: 300_000)
+        try payload.withUnsafeBytes { bytes in
+            let dumper = try PacketDumper(path: path, linkType: 1)
+            try dumper.write(CapturedPacket(seconds: 1_700_000_000, nanoseconds: 5, linkType: 1, bytes: bytes,
+                                            originalLength: 300_000))
+            try dumper.flush()
+        }
+        let file = try CaptureFile(path: path)
+        let packet = try #require(try file.nextPacket())
+        #expect(packet.bytes.count == 262_144)
+        #expect(packet.originalLength == 300_000)
+        #expect(try file.nextPacket() == nil)
+    }
 }

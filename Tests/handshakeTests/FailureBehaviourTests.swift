@@ -39,6 +39,19 @@ struct FailureBehaviourTests {
         #expect(outcome.stderr == "handshake: cannot open /nonexistent.pcap: No such file or directory\n")
     }
 
+    /// Before: no -w file at all when no packet passed the filter; tcpdump
+    /// writes an empty capture, which scripts then read.
+    @Test func nothingPassingStillWritesAnEmptyCapture() throws {
+        let path = try CommandLineTests.temporary(Data())
+        try FileManager.default.removeItem(atPath: path)
+        let outcome = try CommandLineTests.handshake(["-r", "busy.pcap", "-w", path, "--format", "json", "port 1"])
+        #expect(outcome.status == 0)
+        let written = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(written.count == 24)
+        #expect(written.prefix(4) == Data([0x4D, 0x3C, 0xB2, 0xA1]))
+        #expect(written.suffix(4) == Data([1, 0, 0, 0]))
+    }
+
     /// Before: `-r X -w X` truncated X while reading it, then called it truncated.
     @Test func writingOntoAnInputIsRefused() throws {
         let original = try Data(contentsOf: CommandLineTests.fixtures.appendingPathComponent("busy.pcap"))
