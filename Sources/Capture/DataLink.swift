@@ -9,6 +9,12 @@ public enum DataLink {
     }
 
     /// libpcap's name and description, e.g. `IEEE802_11_RADIO (802.11 plus radiotap header)`.
+    /// libpcap's short name for a link type (`LINUX_SLL`), or `linktype-N`.
+    public static func shortName(of linkType: UInt32) -> String {
+        guard let name = pcap_datalink_val_to_name(dlt(forLinkType: linkType)) else { return "linktype-\(linkType)" }
+        return String(cString: name)
+    }
+
     public static func name(of linkType: UInt32) -> String {
         let dlt = dlt(forLinkType: linkType)
         guard let name = pcap_datalink_val_to_name(dlt) else { return "linktype \(linkType)" }

@@ -155,7 +155,9 @@ public struct PacketSource {
 private struct Delivery {
     var limit: Int?
     var dumpPath: String?
-    var dumper: PacketDumper?
+    /// The `-w` file, then one file per further link type: a pcap file
+    /// holds one, and inputs can mix them (dumpcap on two interfaces).
+    var dumpers: [PacketDumper] = []
     /// The link type of the first input, for an empty `-w` file when
     /// nothing passes (tcpdump writes one too).
     var firstLinkType: UInt32?
@@ -175,20 +177,42 @@ private struct Delivery {
     mutating func deliver(_ packet: CapturedPacket, _ body: (CapturedPacket) -> Bool) throws(CaptureError) {
         delivered += 1
         if let dumpPath {
-            if dumper == nil { dumper = try PacketDumper(path: dumpPath, linkType: packet.linkType) }
-            try dumper?.write(packet)
-            if flushesEachPacket { try dumper?.flush() }
+            let dumper = try dumper(for: packet.linkType, dumpPath)
+            try dumper.write(packet)
+            if flushesEachPacket { try dumper.flush() }
         }
         if !body(packet) { stopped = true }
+    }
+
+    /// The file for packets of `linkType`: the `-w` file for the first link
+    /// type, and beside it, named for the link type, for each other one.
+    private mutating func dumper(for linkType: UInt32, _ dumpPath: String) throws(CaptureError) -> PacketDumper {
+        if let dumper = dumpers.first(where: { $0.linkType == linkType }) { return dumper }
+        let path = dumpers.isEmpty ? dumpPath : Self.path(dumpPath, for: linkType)
+        let dumper = try PacketDumper(path: path, linkType: linkType)
+        if !dumpers.isEmpty {
+            Diagnostics.say("packets of link type \(DataLink.name(of: linkType)) go to \(path): "
+                            + "a pcap file holds one link type")
+        }
+        dumpers.append(dumper)
+        return dumper
+    }
+
+    /// `out.pcap` → `out.LINUX_SLL.pcap`.
+    static func path(_ dumpPath: String, for linkType: UInt32) -> String {
+        let name = DataLink.shortName(of: linkType)
+        let fileStart = dumpPath.lastIndex(of: "/").map { dumpPath.index(after: $0) } ?? dumpPath.startIndex
+        guard let dot = dumpPath[fileStart...].lastIndex(of: "."), dot > fileStart else { return dumpPath + "." + name }
+        return dumpPath[..<dot] + "." + name + dumpPath[dot...]
     }
 
     /// Flushes `-w`; after a run that succeeded with nothing to write, writes
     /// the empty capture tcpdump would (none after a failure, as tcpdump).
     mutating func finish(writingEmptyFile: Bool) throws(CaptureError) {
-        if writingEmptyFile, dumper == nil, let dumpPath {
-            dumper = try PacketDumper(path: dumpPath, linkType: firstLinkType ?? LinkType.ethernet.rawValue)
+        if writingEmptyFile, dumpers.isEmpty, let dumpPath {
+            dumpers.append(try PacketDumper(path: dumpPath, linkType: firstLinkType ?? LinkType.ethernet.rawValue))
         }
-        try dumper?.flush()
+        for dumper in dumpers { try dumper.flush() }
     }
 }
 

@@ -52,6 +52,27 @@ struct FailureBehaviourTests {
         #expect(written.suffix(4) == Data([1, 0, 0, 0]))
     }
 
+    /// Before: -w stopped the run at the first packet of a second link type
+    /// (dumpcap on lo and any). Each further link type gets a file of its
+    /// own beside the -w file, and stderr says which.
+    @Test func mixedLinkTypesGoToOneFileEach() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mixed-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("out.pcap").path
+        let outcome = try CommandLineTests.handshake(["-r", "pcapng-two-link-types.pcapng", "-w", path, "--format", "table"])
+        #expect(outcome.status == 0)
+        #expect(outcome.stdout.split(separator: "\n").count == 3)
+        let other = directory.appendingPathComponent("out.LINUX_SLL.pcap").path
+        #expect(outcome.stderr == "handshake: packets of link type LINUX_SLL (Linux cooked v1) go to \(other): "
+                + "a pcap file holds one link type\n")
+        for (file, port) in [(path, "7000"), (other, "7001")] {
+            let reread = try CommandLineTests.handshake(["-r", file, "--format", "table"])
+            #expect(reread.stdout.split(separator: "\n").count == 2)
+            #expect(reread.stdout.contains(".\(port) "))
+        }
+    }
+
     /// Before: `-r X -w X` truncated X while reading it, then called it truncated.
     @Test func writingOntoAnInputIsRefused() throws {
         let original = try Data(contentsOf: CommandLineTests.fixtures.appendingPathComponent("busy.pcap"))
