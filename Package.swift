@@ -56,7 +56,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Capture", "Tracker", "Wire"], path: "Tests/TestSupport"),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "TestSupport"]),
         .testTarget(name: "TrackerTests", dependencies: ["Tracker", "Wire", "TestSupport"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Tracker", "Wire"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Tracker", "Wire", "TestSupport"]),
         .testTarget(name: "AssertionsTests", dependencies: ["Assertions", "Report", "Tracker", "Wire", "TestSupport", "Capture"]),
         .testTarget(name: "FixtureTests", dependencies: ["Capture", "Wire", "Tracker", "Report", "Pipeline", "TestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Capture", "Report", "TestSupport"]),

@@ -3,8 +3,11 @@ import Wire
 
 /// The segments of each open connection and the transitions each caused,
 /// held until the connection finishes, for the per-connection diagrams.
-/// Each history keeps at most `maximumSteps` segments, so memory stays
-/// bounded by the connections open at once.
+/// Each history keeps at most `maximumSteps` segments, and all of them
+/// together at most `budget`: a connection that meets either limit keeps
+/// no more (its diagram says how many it left out), and what a finished
+/// connection held is free for others. Memory stays bounded whatever the
+/// number of connections open at once.
 struct ConnectionHistories {
     struct Step {
         var sender: Role
@@ -23,15 +26,26 @@ struct ConnectionHistories {
     }
 
     static let maximumSteps = 200
+    /// Segments kept across all open connections: about 200 bytes each
+    /// with their transitions, so some 50 MiB. 10,000 open connections took
+    /// 539 MB before there was one.
+    static let defaultBudget = 262_144
+    private let budget: Int
+    private var kept = 0
     private var open: [UInt64: History] = [:]
+
+    init(budget: Int = Self.defaultBudget) {
+        self.budget = budget
+    }
 
     /// Files the event; returns a connection's record and history when it finishes.
     mutating func record(_ event: ConnectionEvent) -> (ConnectionRecord, History)? {
         switch event {
         case .segment(let segment):
             var history = open[segment.connectionID, default: History()]
-            if history.steps.count < Self.maximumSteps {
+            if history.omitted == 0, history.steps.count < Self.maximumSteps, kept < budget {
                 history.steps.append(Step(sender: segment.sender, segment: segment.segment))
+                kept += 1
             } else {
                 history.omitted += 1
             }
@@ -54,7 +68,9 @@ struct ConnectionHistories {
             }
             open[transition.connectionID] = history
         case .finished(let record):
-            return (record, open.removeValue(forKey: record.id) ?? History())
+            let history = open.removeValue(forKey: record.id) ?? History()
+            kept -= history.steps.count
+            return (record, history)
         case .anomaly:
             break
         }

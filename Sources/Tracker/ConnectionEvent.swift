@@ -32,6 +32,14 @@ public struct SegmentEvent: Sendable {
     public var server: Endpoint
     public var sender: Role
     public var segment: TCPSegment
+
+    public init(connectionID: UInt64, client: Endpoint, server: Endpoint, sender: Role, segment: TCPSegment) {
+        self.connectionID = connectionID
+        self.client = client
+        self.server = server
+        self.sender = sender
+        self.segment = segment
+    }
 }
 
 /// Which events the tracker reports besides `.finished`, which it always
