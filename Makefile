@@ -41,7 +41,7 @@ bench: PACKAGES += tshark
 bench: deps release
 	Benchmarks/run
 
-# Both libFuzzer targets for FUZZ_SECONDS each (default 60); see Fuzz/run.
+# The three libFuzzer targets for FUZZ_SECONDS each (default 60); see Fuzz/run.
 fuzz: deps
 	Fuzz/run
 

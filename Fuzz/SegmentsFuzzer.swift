@@ -14,7 +14,7 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let linkType = linkTypes[Int(selector) % linkTypes.count]
     var configuration = TrackerConfiguration()
     configuration.maximumConnections = 8
-    configuration.reportsSegments = selector & 0x80 != 0
+    configuration.reportedEvents = selector & 0x80 != 0 ? .all : []
     var tracker = ConnectionTracker(configuration: configuration)
     var sink = DiscardingSink()
     var offset = 1

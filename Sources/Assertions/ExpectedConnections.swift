@@ -87,7 +87,9 @@ public struct ExpectedConnections: Codable, Equatable, Sendable {
 
         /// What `--write-expect` records for a connection seen.
         public init(_ record: ConnectionRecord) {
-            client = record.client.address.description
+            // An IPv6 client in brackets: bare, one ending in a decimal group
+            // (2001:db8::1:80) would read as an address and a port.
+            client = record.client.address.isIPv6 ? "[\(record.client.address)]" : record.client.address.description
             server = Self.text(record.server)
             handshake = record.handshake.rawValue
             close = record.close.rawValue
