@@ -141,7 +141,7 @@ extension IPAddress: CustomStringConvertible {
     }
 
     /// Lower-case hex without leading zeros.
-    @usableFromInline
+    @inlinable
     static func writeDotted(_ address: UInt32, to sink: inout some UTF8Sink & ~Copyable) {
         for shift in stride(from: 24, through: 0, by: -8) {
             sink.writeDecimal(UInt64(address >> UInt32(shift) & 0xFF))
@@ -149,7 +149,7 @@ extension IPAddress: CustomStringConvertible {
         }
     }
 
-    @usableFromInline
+    @inlinable
     static func writeHex(_ value: UInt16, to sink: inout some UTF8Sink & ~Copyable) {
         var started = false
         for shift in stride(from: 12, through: 0, by: -4) {
