@@ -76,6 +76,9 @@ public struct Anomaly: Equatable, Sendable {
         case zeroWindow = "zero_window"
         /// Timestamps went backwards in the capture.
         case timeWentBackwards = "time_went_backwards"
+        /// Dated more than `clockJumpLimit` after the segment before, and not
+        /// confirmed by the segment after: the capture clock stayed.
+        case timeJumpedAhead = "time_jumped_ahead"
         /// SYN with FIN or RST, or FIN with RST: no TCP sends these.
         case impossibleFlags = "impossible_flags"
     }

@@ -36,6 +36,8 @@ public struct ConnectionTracker {
     private var nextID: UInt64 = 1
     private var now = Timestamp(nanosecondsSinceEpoch: .min)
     private var nextSweep = Timestamp(nanosecondsSinceEpoch: .min)
+    /// Whether the last segment was far ahead of the clock and left it.
+    private var previousJumpedAhead = false
 
     public init(configuration: TrackerConfiguration = TrackerConfiguration()) {
         self.configuration = configuration
@@ -85,8 +87,7 @@ public struct ConnectionTracker {
     /// `hash` is the table's hash of the segment's address/port pair.
     private mutating func process(_ segment: TCPSegment, hash: UInt32, into sink: inout some ConnectionEventSink) {
         statistics.segments += 1
-        let wentBackwards = segment.timestamp < now
-        if !wentBackwards { now = segment.timestamp }
+        let timeAnomaly = moveClock(to: segment.timestamp)
         if now >= nextSweep { sweep(into: &sink) }
 
         guard let slot = table.slot(from: segment.source, to: segment.destination, hash: hash) else {
@@ -96,8 +97,8 @@ public struct ConnectionTracker {
         let outcome = table.withConnection(slot) { connection -> SegmentOutcome in
             if connection.isStartedAnew(by: segment) { return .startsAnew }
             guard !connection.isReported else { return .stray }
-            if wentBackwards {
-                connection.recordAnomaly(.timeWentBackwards, sender: connection.role(ofSender: segment),
+            if let timeAnomaly {
+                connection.recordAnomaly(timeAnomaly, sender: connection.role(ofSender: segment),
                                          at: segment.timestamp, sink: &sink)
             }
             connection.process(segment, sink: &sink)
@@ -111,6 +112,28 @@ public struct ConnectionTracker {
         case .stray: statistics.straySegments += 1
         case .startsAnew: replace(slot, with: segment, into: &sink)
         }
+    }
+
+    /// Moves the capture clock to a segment's time, if it should, and says
+    /// what was unusual about that time. A segment dated before the clock
+    /// leaves it. One dated more than `clockJumpLimit` ahead moves it only
+    /// if the previous segment was that far ahead too (a gap, as between
+    /// files read one after another): alone, it is a misdated segment, and
+    /// taking it as the clock would end every timer and make every later
+    /// segment run backwards.
+    private mutating func moveClock(to time: Timestamp) -> Anomaly.Kind? {
+        if time < now {
+            previousJumpedAhead = false
+            return .timeWentBackwards
+        }
+        let jumped = now.nanosecondsSinceEpoch != .min && time - now > configuration.clockJumpLimit
+        if jumped, !previousJumpedAhead {
+            previousJumpedAhead = true
+            return .timeJumpedAhead
+        }
+        previousJumpedAhead = false
+        now = time
+        return nil
     }
 
     /// What a segment for a known address/port pair turned out to be.

@@ -8,6 +8,10 @@ public struct TrackerConfiguration: Sendable {
     public var establishedIdleTimeout: Int64 = 3600 * second
     /// Idle time for connections closing (FIN_WAIT_*, CLOSE_WAIT, CLOSING, LAST_ACK).
     public var closingIdleTimeout: Int64 = 240 * second
+    /// A segment this far ahead of the capture clock moves it only when the
+    /// next segment is that far ahead too: one misdated segment must not end
+    /// every timer at once (see `Anomaly.Kind.timeJumpedAhead`).
+    public var clockJumpLimit: Int64 = 3600 * second
     /// Connections held at once; the least recently used is evicted beyond it.
     public var maximumConnections = 500_000
 

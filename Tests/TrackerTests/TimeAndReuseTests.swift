@@ -108,4 +108,44 @@ struct TimeAndReuseTests {
         #expect(record.anomalies.map(\.kind) == [.timeWentBackwards])
         #expect(record.clientTrace == "SYN_SENT@0 ESTABLISHED@1")
     }
+
+    /// Before: one segment dated ten years ahead became the capture clock,
+    /// so every timer ended at once and every later segment ran backwards
+    /// (each one an anomaly). It is an anomaly itself now, and the clock
+    /// stays: the TIME_WAIT still ends 2×MSL after it began, at 60 s.
+    @Test func aSegmentFarAheadDoesNotMoveTheClock() {
+        var c = Conversation()
+        closedByClient(&c)
+        let tenYears = 10 * 365 * 86_400_000.0
+        c.clientEndpoint.port = 40000
+        c.client(.syn, seq: 7, at: 30)
+        c.server([.syn, .ack], seq: 900, ack: 8, at: 31)
+        c.client(.ack, seq: 8, ack: 901, at: tenYears)
+        c.client([.psh, .ack], seq: 8, ack: 901, len: 5, at: 40)
+        c.clientEndpoint.port = 40001
+        c.client(.syn, seq: 9, at: 61_000)
+        let outcome = c.run()
+        #expect(outcome.records[0].clientTrace
+            == "SYN_SENT@0 ESTABLISHED@1 FIN_WAIT_1@10 FIN_WAIT_2@11 TIME_WAIT@11 CLOSED@60011")
+        let misdated = outcome.records.first { $0.client.port == 40000 }
+        #expect(misdated?.anomalies.map(\.kind) == [.timeJumpedAhead])
+        #expect(misdated?.anomalies.first?.count == 1)
+    }
+
+    /// A gap the next segment agrees with is real (files read one after
+    /// another, a quiet link): the clock moves on, and timers end as due.
+    @Test func aJumpTheNextSegmentConfirmsMovesTheClock() {
+        var c = Conversation()
+        closedByClient(&c)
+        let twoHours = 2 * 3_600_000.0
+        c.clientEndpoint.port = 40000
+        c.client(.syn, seq: 7, at: twoHours)
+        c.client(.syn, seq: 7, at: twoHours + 1)
+        let outcome = c.run()
+        #expect(outcome.records[0].clientTrace
+            == "SYN_SENT@0 ESTABLISHED@1 FIN_WAIT_1@10 FIN_WAIT_2@11 TIME_WAIT@11 CLOSED@60011")
+        #expect(outcome.records[0].finishReason == .closed)
+        let later = outcome.records.first { $0.client.port == 40000 }
+        #expect(later?.anomalies.map(\.kind) == [])
+    }
 }
