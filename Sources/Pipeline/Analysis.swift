@@ -49,9 +49,12 @@ struct Analysis<Renderer: ConnectionRenderer> {
         sink.renderer.end(to: &sink.output)
         sink.output.output.flush()
         undecodable.report()
-        if tracker.statistics.evictions > 0 {
-            Diagnostics.say("\(tracker.statistics.evictions) connections evicted from a full table "
-                + "(--max-connections \(tracker.configuration.maximumConnections))")
+        let statistics = tracker.statistics
+        if statistics.evictions > 0 {
+            let resumed = statistics.resumedAfterEviction
+            Diagnostics.say("\(statistics.evictions) connections evicted from a full table "
+                + "(--max-connections \(tracker.configuration.maximumConnections))"
+                + (resumed > 0 ? "; \(resumed) came back and were picked up again (resumed_after_eviction)" : ""))
         }
     }
 }

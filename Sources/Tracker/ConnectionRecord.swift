@@ -79,6 +79,9 @@ public struct Anomaly: Equatable, Sendable {
         /// Dated more than `clockJumpLimit` after the segment before, and not
         /// confirmed by the segment after: the capture clock stayed.
         case timeJumpedAhead = "time_jumped_ahead"
+        /// Picked up again after its flow was evicted from a full table: this
+        /// record continues an earlier one that ended with `evicted`.
+        case resumedAfterEviction = "resumed_after_eviction"
         /// SYN with FIN or RST, or FIN with RST: no TCP sends these.
         case impossibleFlags = "impossible_flags"
     }

@@ -15,6 +15,9 @@ public struct ConnectionTracker {
         public var connections = 0
         /// Connections pushed out of a full table.
         public var evictions = 0
+        /// Evicted connections whose flow came back: picked up again, each
+        /// marked `resumedAfterEviction`, and not counted in `connections`.
+        public var resumedAfterEviction = 0
         /// Segments for a connection already reported, absorbed while it lingers.
         public var straySegments = 0
         /// The most connections held at once.
@@ -36,6 +39,7 @@ public struct ConnectionTracker {
     private var nextID: UInt64 = 1
     private var now = Timestamp(nanosecondsSinceEpoch: .min)
     private var nextSweep = Timestamp(nanosecondsSinceEpoch: .min)
+    private var evicted = EvictedFlows()
     /// Whether the last segment was far ahead of the clock and left it.
     private var previousJumpedAhead = false
 
@@ -228,18 +232,28 @@ public struct ConnectionTracker {
             if !table[victim].isReported {
                 statistics.evictions += 1
                 sink.receive(.finished(table[victim].record(reason: .evicted)))
+                evicted.insert(EvictedFlows.Key(table[victim].clientEndpoint, table[victim].serverEndpoint))
             }
             remove(victim)
         }
+        let resumed = evicted.remove(EvictedFlows.Key(segment.source, segment.destination))
         // Inserted first and then worked on in place: a connection built in a
         // local was copied whole into each call and into the table.
         let slot = table.insert(Connection(id: nextID, first: segment, reports: configuration.reportedEvents))
         nextID += 1
-        statistics.connections += 1
+        if resumed {
+            statistics.resumedAfterEviction += 1
+        } else {
+            statistics.connections += 1
+        }
         statistics.peakOpen = max(statistics.peakOpen, table.count)
         let now = self.now, configuration = self.configuration
         let refiled = table.withConnection(slot) { connection in
             if connection.reports.contains(.transitions) { connection.announceStartingStates(cause: segment, sink: &sink) }
+            if resumed {
+                connection.recordAnomaly(.resumedAfterEviction, sender: connection.role(ofSender: segment),
+                                         at: segment.timestamp, sink: &sink)
+            }
             connection.process(segment, sink: &sink)
             connection.reportIfClosed(sink: &sink)
             return connection.refileDeadline(configuration, linger: Self.linger, now: now)

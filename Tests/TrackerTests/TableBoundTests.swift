@@ -38,7 +38,11 @@ struct TableBoundTests {
         #expect(tracker.statistics.segments > 990_000)
         tracker.advance(to: Timestamp(nanosecondsSinceEpoch: 100_000 * TrackerConfiguration.second), into: &sink)
         #expect(tracker.openConnections == 0)
-        #expect(sink.finished == tracker.statistics.connections)
+        // Every record is a connection or the return of an evicted one; here
+        // 4,000 open at once in a table of 1,000, so most flows come back.
+        #expect(tracker.statistics.connections == 250_000)
+        #expect(sink.finished == tracker.statistics.connections + tracker.statistics.resumedAfterEviction)
+        #expect(tracker.statistics.resumedAfterEviction == 744_000)
     }
 }
 
@@ -47,5 +51,27 @@ struct CountingSink: ConnectionEventSink {
     var finished = 0
     mutating func receive(_ event: ConnectionEvent) {
         if case .finished = event { finished += 1 }
+    }
+
+    /// Before: a flow evicted from a full table that came back was opened
+    /// as a new connection, and counted as one, every time. It is picked up
+    /// again, marked, and counted apart.
+    @Test func anEvictedFlowThatComesBackIsMarked() {
+        var configuration = TrackerConfiguration()
+        configuration.maximumConnections = 2
+        var c = Conversation()
+        for port in [40000, 40001, 40002] as [UInt16] {  // the third evicts the first
+            c.clientEndpoint.port = port
+            c.client(.syn, seq: 100, at: Double(port - 40000))
+        }
+        c.clientEndpoint.port = 40000
+        c.client([.psh, .ack], seq: 101, ack: 301, len: 5, at: 10)
+        let outcome = c.run(configuration)
+        #expect(outcome.statistics.connections == 3)
+        #expect(outcome.statistics.evictions == 2)
+        #expect(outcome.statistics.resumedAfterEviction == 1)
+        let first = outcome.records.filter { $0.client.port == 40000 }
+        #expect(first.map(\.finishReason) == [.evicted, .endOfInput])
+        #expect(first.map { $0.anomalies.map(\.kind) } == [[], [.resumedAfterEviction]])
     }
 }
