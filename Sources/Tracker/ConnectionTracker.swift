@@ -89,6 +89,9 @@ public struct ConnectionTracker {
     }
 
     /// `hash` is the table's hash of the segment's address/port pair.
+    /// Inlined into the batch loop, where it ran before the clock rule made
+    /// it large enough for the optimiser to leave it a call (+1% instructions).
+    @inline(__always)
     private mutating func process(_ segment: TCPSegment, hash: UInt32, into sink: inout some ConnectionEventSink) {
         statistics.segments += 1
         let timeAnomaly = moveClock(to: segment.timestamp)
