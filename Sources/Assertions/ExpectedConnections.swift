@@ -36,8 +36,7 @@ public struct ExpectedConnections: Codable, Equatable, Sendable {
         /// nothing from the file reaches the terminal or the JUnit report raw.
         public init(from decoder: Decoder) throws {
             let values = try decoder.container(keyedBy: CodingKeys.self)
-            func endpoint(_ key: CodingKeys) throws -> String? {
-                guard let text = try values.decodeIfPresent(String.self, forKey: key) else { return nil }
+            func endpoint(_ key: CodingKeys, _ text: String) throws -> String {
                 guard ConnectionCriterion(endpoint: text) != nil else {
                     throw DecodingError.dataCorruptedError(forKey: key, in: values, debugDescription:
                         ConnectionCriterion.usageError(key.stringValue, Self.shown(text)))
@@ -61,12 +60,9 @@ public struct ExpectedConnections: Codable, Equatable, Sendable {
                 }
                 return list
             }
-            guard values.contains(.server) else {
-                throw DecodingError.keyNotFound(CodingKeys.server, .init(codingPath: values.codingPath,
-                                                                          debugDescription: "server is required"))
-            }
-            client = try endpoint(.client)
-            server = try endpoint(.server) ?? ""
+            // Required: missing or null is an error, not a server named "".
+            server = try endpoint(.server, values.decode(String.self, forKey: .server))
+            client = try values.decodeIfPresent(String.self, forKey: .client).map { try endpoint(.client, $0) }
             handshake = try one(.handshake, HandshakeOutcome.self)
             close = try one(.close, CloseOutcome.self)
             clientState = try one(.clientState, TCPState.self)

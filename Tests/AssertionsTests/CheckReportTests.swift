@@ -58,6 +58,7 @@ struct CheckReportTests {
         (#"{"connections": "#, "not valid JSON"),
         ("{}", #"missing "connections""#),
         // Before: accepted, and the connection silently never matched.
+        (#"{"connections": [{"server": null}]}"#, "wrong type at connections.0.server"),
         (#"{"connections": [{"server": "10.0.0.2:80", "close": "fine"}]}"#,
          "connections.0.close: 'fine' is not one of fin, simultaneous, rst, none"),
         (#"{"connections": [{"server": "10.0.0.2:80", "handshake": "done"}]}"#,
