@@ -36,10 +36,9 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     }
     tracker.finish(into: &events)
 
-    var rendering = Rendering(events: events.events)
     for format in OutputFormat.allCases {
         for options in [RenderingOptions(), RenderingOptions(colors: true, language: .ko)] {
-            _ = try? format.withRenderer(options, &rendering)
+            _ = format.render(events.events, options: options)
         }
     }
 
@@ -59,11 +58,4 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let report = CheckReport(verdicts: checker.results, comparisons: comparisons, connections: checker.connections)
     _ = JUnitReport.xml(suite: "handshake check", cases: report.cases, seconds: 0)
     return 0
-}
-
-struct Rendering: RendererVisitor {
-    let events: [ConnectionEvent]
-    func visit<Renderer: ConnectionRenderer>(_ renderer: Renderer) throws(CaptureError) -> String {
-        renderAll(events, with: renderer)
-    }
 }

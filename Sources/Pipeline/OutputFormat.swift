@@ -1,5 +1,5 @@
-import Capture
 import Report
+import Tracker
 
 /// Every output format, in one list: `--format`'s values and help, the
 /// golden tests and `make golden` all read it. A new format is a renderer
@@ -33,7 +33,7 @@ public enum OutputFormat: String, CaseIterable, Sendable {
     /// `segments`, which has none. Generic, so the renderer's calls on the
     /// per-event path stay specialised.
     public func withRenderer<Visitor: RendererVisitor>(_ options: RenderingOptions,
-                                                       _ visitor: inout Visitor) throws(CaptureError) -> Visitor.Result? {
+                                                       _ visitor: inout Visitor) throws(Visitor.Failure) -> Visitor.Result? {
         switch self {
         case .transitions: try visitor.visit(TransitionLines(colors: options.colors))
         case .table: try visitor.visit(ConnectionRows())
@@ -45,6 +45,25 @@ public enum OutputFormat: String, CaseIterable, Sendable {
         case .summary: try visitor.visit(Summary())
         case .segments: nil
         }
+    }
+}
+
+extension OutputFormat {
+    /// `events`, collected from the tracker, rendered as this format prints
+    /// them; nil for `segments`. For tests, golden files and tools that
+    /// have the events in hand.
+    public func render(_ events: [ConnectionEvent], options: RenderingOptions = RenderingOptions()) -> String? {
+        var rendering = EventRendering(events: events)
+        return withRenderer(options, &rendering)
+    }
+}
+
+/// Renders collected events with whichever renderer it is handed.
+private struct EventRendering: RendererVisitor {
+    let events: [ConnectionEvent]
+
+    func visit<Renderer: ConnectionRenderer>(_ renderer: Renderer) -> String {
+        renderAll(events, with: renderer)
     }
 }
 
@@ -64,5 +83,7 @@ public struct RenderingOptions: Sendable {
 /// Receives a format's renderer with its concrete type (see `OutputFormat.withRenderer`).
 public protocol RendererVisitor {
     associatedtype Result
-    mutating func visit<Renderer: ConnectionRenderer>(_ renderer: Renderer) throws(CaptureError) -> Result
+    /// What `visit` can throw: `Never` for a visitor that cannot fail.
+    associatedtype Failure: Error = Never
+    mutating func visit<Renderer: ConnectionRenderer>(_ renderer: Renderer) throws(Failure) -> Result
 }

@@ -1,5 +1,4 @@
 import TestSupport
-import Capture
 import Foundation
 import Pipeline
 import Report
@@ -35,19 +34,11 @@ struct GoldenOutputTests {
     func outputMatchesGolden(file: String) throws {
         let fixture = String(file.prefix { $0 != "." })
         let variant = try #require(Self.variants.first { file == "\(fixture).\($0.suffix)" })
-        var rendering = Rendering(events: try FixtureTracking.events(FixtureFiles.path("\(fixture).pcap")))
-        let rendered = try #require(try variant.format.withRenderer(variant.options, &rendering))
+        let events = try FixtureTracking.events(FixtureFiles.path("\(fixture).pcap"))
+        let rendered = try #require(variant.format.render(events, options: variant.options))
         let url = Self.directory.appendingPathComponent(file)
         if Self.writing { return try Data(rendered.utf8).write(to: url) }
         let golden = try String(contentsOf: url, encoding: .utf8)
         #expect(rendered == golden, "\(file) differs; if the change is intended, run `make golden` and review")
-    }
-
-    /// Renders collected events with the registry's renderer for a format.
-    struct Rendering: RendererVisitor {
-        let events: [ConnectionEvent]
-        func visit<Renderer: ConnectionRenderer>(_ renderer: Renderer) throws(CaptureError) -> String {
-            renderAll(events, with: renderer)
-        }
     }
 }

@@ -1,4 +1,3 @@
-import Capture
 import Foundation
 import Pipeline
 import Report
@@ -13,13 +12,6 @@ import Wire
 /// may trap, and no relative time may come out as `0.-49` (both happened in
 /// the ladder, issue 21).
 struct ShuffledTimeTests {
-    struct Rendering: RendererVisitor {
-        let events: [ConnectionEvent]
-        func visit<Renderer: ConnectionRenderer>(_ renderer: Renderer) throws(CaptureError) -> String {
-            renderAll(events, with: renderer)
-        }
-    }
-
     @Test(arguments: ["ipv4-loopback.pcap", "simultaneous-close.pcap", "busy.pcap", "port-reuse.pcap"], [1, 2, 3])
     func everyFormatRendersShuffledTimes(fixture: String, seed: UInt64) throws {
         var segments = try FixtureTracking.segments(FixtureFiles.path(fixture))
@@ -34,9 +26,8 @@ struct ShuffledTimeTests {
         for segment in segments { tracker.process(segment, into: &sink) }
         tracker.finish(into: &sink)
 
-        var rendering = Rendering(events: sink.events)
         for format in OutputFormat.allCases where format.tracksConnections {
-            let text = try #require(try format.withRenderer(RenderingOptions(), &rendering))
+            let text = try #require(format.render(sink.events))
             #expect(!text.isEmpty, "\(format) of \(fixture)")
             #expect(!text.contains(".-"), "\(format) of \(fixture) wrote a negative fraction")
         }

@@ -67,16 +67,14 @@ struct PipelineTests {
 /// renderer for each that tracks connections.
 struct OutputFormatTests {
     struct Name: RendererVisitor {
-        func visit<Renderer: ConnectionRenderer>(_ renderer: Renderer) throws(CaptureError) -> String {
+        func visit<Renderer: ConnectionRenderer>(_ renderer: Renderer) -> String {
             String(describing: Renderer.self)
         }
     }
 
-    @Test func everyTrackingFormatHasItsRenderer() throws {
+    @Test func everyTrackingFormatHasItsRenderer() {
         var name = Name()
-        let renderers = try OutputFormat.allCases.map { format throws(CaptureError) in
-            try format.withRenderer(RenderingOptions(), &name)
-        }
+        let renderers = OutputFormat.allCases.map { $0.withRenderer(RenderingOptions(), &name) }
         #expect(renderers == ["TransitionLines", "ConnectionRows", "JSONLines", "ZeekConnLog", "LadderDiagram",
                               "StepTable", "MermaidDiagram", "Summary", nil])
         #expect(OutputFormat.allCases.filter { !$0.tracksConnections } == [.segments])
