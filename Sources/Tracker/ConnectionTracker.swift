@@ -195,15 +195,17 @@ public struct ConnectionTracker {
         if now >= nextSweep { sweep(into: &sink) }
     }
 
-    /// Runs `body` with a sink that passes each event on to `sink`. The
-    /// tracker's per-segment code is compiled once, inside this module, for
-    /// that one sink; the public entry points above are inlined into their
-    /// callers, so the event reaches the caller's own sink, specialised
-    /// there, through one indirect call. (A closure capturing `sink` cost
-    /// an allocation per call: one per batch of segments.) Without this, a caller in another
-    /// module ran the whole per-segment path unspecialised (4% more
-    /// instructions) unless every module was built with
+    /// Runs `body` with a sink that passes each event on to `sink`.
+    ///
+    /// The tracker's per-segment code is compiled once, inside this module,
+    /// for that one sink; the public entry points above are inlined into
+    /// their callers, so each event reaches the caller's own sink,
+    /// specialised there, through one indirect call. Without this, a caller
+    /// in another module ran the whole per-segment path unspecialised (4%
+    /// more instructions) unless every module was built with
     /// -cross-module-optimization, which a package cannot ask of its users.
+    /// The sink travels as a pointer and a static function of its type: a
+    /// closure capturing it cost an allocation per call, one per batch.
     @inlinable
     mutating func forwarding<Sink: ConnectionEventSink>(to sink: inout Sink,
                                                          _ body: (inout ConnectionTracker, inout EventForwarder) -> Void) {
