@@ -102,13 +102,6 @@ public struct ExpectedConnections: Codable, Equatable, Sendable {
 
         var label: String { "\(client ?? "any client") → \(server)" }
 
-        func matches(_ record: ConnectionRecord) -> Bool {
-            guard let server = ConnectionCriterion(endpoint: server),
-                  server.matches(record.server) else { return false }
-            guard let client else { return true }
-            return ConnectionCriterion(endpoint: client)?.matches(record.client) ?? false
-        }
-
         /// `- expected` / `+ seen` lines for every field that differs.
         func differences(from record: ConnectionRecord) -> [String] {
             let seen = Connection(record)
@@ -136,10 +129,6 @@ public struct ExpectedConnections: Codable, Equatable, Sendable {
         self.connections = connections
     }
 
-    public init(records: [ConnectionRecord]) {
-        connections = records.map(Connection.init)
-    }
-
     /// The comparison of one expected connection, or of one seen that nothing expected.
     public struct Comparison: Sendable {
         public var name: String
@@ -150,34 +139,10 @@ public struct ExpectedConnections: Codable, Equatable, Sendable {
 
     /// Matches expected connections to seen ones in order (each seen one
     /// used once) and says how each differs; seen connections nothing
-    /// expected are failures too.
+    /// expected are failures too. See `ExpectationMatcher`.
     public func compare(with records: [ConnectionRecord]) -> [Comparison] {
-        var unused = records
-        var comparisons: [Comparison] = []
-        for (index, expected) in connections.enumerated() {
-            let name = "connection \(index + 1): \(expected.label)"
-            guard let match = unused.firstIndex(where: expected.matches) else {
-                comparisons.append(Comparison(name: name, differences: ["- a connection \(expected.label)",
-                                                                        "+ none seen"]))
-                continue
-            }
-            let record = unused.remove(at: match)
-            comparisons.append(Comparison(name: "\(name) (#\(record.id) \(record.client) → \(record.server))",
-                                          differences: expected.differences(from: record)))
-        }
-        for record in unused {
-            comparisons.append(Comparison(
-                name: "unexpected #\(record.id) \(record.client) → \(record.server)",
-                differences: ["- nothing", "+ a connection (handshake \(record.handshake.rawValue), "
-                                + "close \(record.close.rawValue))"]))
-        }
-        return comparisons
-    }
-
-    /// Pretty, stable JSON for `--write-expect`.
-    public func encoded() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self) + Data("\n".utf8)
+        var matcher = ExpectationMatcher(self)
+        for record in records { matcher.match(record) }
+        return matcher.comparisons
     }
 }

@@ -18,6 +18,11 @@ public enum JUnitReport {
     }
 
     public static func xml(suite: String, cases: [TestCase], seconds: Double) -> String {
+        lines(suite: suite, cases: cases, seconds: seconds).joined(separator: "\n") + "\n"
+    }
+
+    /// The document's lines, to write one by one.
+    public static func lines(suite: String, cases: [TestCase], seconds: Double) -> [String] {
         let failures = cases.filter { $0.failure != nil }.count
         var lines = [
             #"<?xml version="1.0" encoding="UTF-8"?>"#,
@@ -38,7 +43,7 @@ public enum JUnitReport {
         }
         lines.append("  </testsuite>")
         lines.append("</testsuites>")
-        return lines.joined(separator: "\n") + "\n"
+        return lines
     }
 
     static func escape(_ text: String) -> String {

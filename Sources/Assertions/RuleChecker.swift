@@ -3,7 +3,9 @@ import Tracker
 import Wire
 
 /// Judges finished connections against the rules, limited to one server
-/// if asked; collects the connections that break each rule.
+/// if asked; collects the connections that break each rule, matches them to
+/// an expect file and writes them as one, if asked. It keeps what the rules
+/// and the expect file need, nothing per connection seen.
 public struct RuleChecker: ConnectionRenderer {
     /// A rule and what broke it.
     public struct Verdict: Sendable {
@@ -22,26 +24,34 @@ public struct RuleChecker: ConnectionRenderer {
     public let rules: [CheckRule]
     public let server: ConnectionCriterion?
     public private(set) var connections = 0
-    /// Every judged record, kept for `--expect` and `--write-expect`.
-    public private(set) var records: [ConnectionRecord] = []
-    private let keepsRecords: Bool
+    /// `--expect`: the judged connections matched to the file's.
+    public private(set) var expectation: ExpectationMatcher?
+    /// `--write-expect`: the judged connections written as an expect file.
+    private var expectFile: ExpectFileWriter?
     private var verdicts: [Verdict]
 
     /// Finished connections only.
     public var events: ReportedEvents { [] }
 
-    public init(rules: [CheckRule], server: ConnectionCriterion?, keepsRecords: Bool) {
+    public init(rules: [CheckRule], server: ConnectionCriterion?, expectation: ExpectedConnections? = nil,
+                expectFile: ExpectFileWriter? = nil) {
         self.rules = rules
         self.server = server
-        self.keepsRecords = keepsRecords
+        self.expectation = expectation.map(ExpectationMatcher.init)
+        self.expectFile = expectFile
         verdicts = rules.map { Verdict(rule: $0, offenders: [], unlisted: 0, summary: nil) }
+    }
+
+    public mutating func begin(to output: inout some LineSink) {
+        expectFile?.begin()
     }
 
     public mutating func render(_ event: ConnectionEvent, to output: inout some LineSink) {
         guard case .finished(let record) = event else { return }
         if let server, !server.matches(record.server) { return }
         connections += 1
-        if keepsRecords { records.append(record) }
+        expectation?.match(record)
+        expectFile?.add(record)
         for index in verdicts.indices {
             guard let reason = Self.breaks(verdicts[index].rule, record) else { continue }
             if verdicts[index].offenders.count < Self.maximumListed {
@@ -50,6 +60,10 @@ public struct RuleChecker: ConnectionRenderer {
                 verdicts[index].unlisted += 1
             }
         }
+    }
+
+    public mutating func end(to output: inout some LineSink) {
+        expectFile?.end()
     }
 
     /// The verdicts, including the rules about the whole capture.

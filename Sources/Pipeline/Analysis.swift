@@ -19,7 +19,7 @@ struct Analysis<Renderer: ConnectionRenderer> {
     init(renderer: Renderer, output: LineOutput, configuration: TrackerConfiguration, batching: Bool) {
         tracker = ConnectionTracker(configuration: configuration)
         self.batching = batching
-        sink = RenderingSink(renderer: renderer, output: OutputLines(output: output))
+        sink = RenderingSink(renderer: renderer, output: output)
         sink.renderer.begin(to: &sink.output)
     }
 
@@ -47,7 +47,7 @@ struct Analysis<Renderer: ConnectionRenderer> {
         tracker.process(&batch, into: &sink)
         tracker.finish(into: &sink)
         sink.renderer.end(to: &sink.output)
-        sink.output.output.flush()
+        sink.output.flush()
         undecodable.report()
         let statistics = tracker.statistics
         if statistics.evictions > 0 {
@@ -62,16 +62,9 @@ struct Analysis<Renderer: ConnectionRenderer> {
 /// The tracker's sink: renders each event straight to the output.
 private struct RenderingSink<Renderer: ConnectionRenderer>: ConnectionEventSink {
     var renderer: Renderer
-    var output: OutputLines
+    var output: LineOutput
 
     mutating func receive(_ event: ConnectionEvent) {
         renderer.render(event, to: &output)
     }
-}
-
-/// Renderers write whole lines to standard output.
-private struct OutputLines: LineSink {
-    let output: LineOutput
-    func write(_ line: String) { output.writeLine(line) }
-    func write(utf8 line: UnsafeBufferPointer<UInt8>) { output.writeLine(utf8: line) }
 }

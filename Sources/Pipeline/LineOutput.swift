@@ -3,13 +3,14 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Report
 
 /// Buffered output to a file descriptor that writes only whole lines, so a
 /// reader of a pipe never sees half a record, even if the tool stops.
 /// A closed pipe (`| head`) ends output quietly: `isClosed` turns true.
 /// Any other failure to write (a full disk, `/dev/full`) ends it too, and
 /// `failure` says why, for the command to report.
-public final class LineOutput {
+public final class LineOutput: LineSink {
     private let fd: Int32
     // Touched for every line and read after every packet (`isClosed`). It
     // is used from one thread and no access overlaps another, but being
@@ -30,12 +31,12 @@ public final class LineOutput {
         buffer.reserveCapacity(flushThreshold + 4096)
     }
 
-    public func writeLine(_ line: String) {
+    public func write(_ line: String) {
         var line = line
-        line.withUTF8 { writeLine(utf8: $0) }
+        line.withUTF8 { write(utf8: $0) }
     }
 
-    public func writeLine(utf8 line: UnsafeBufferPointer<UInt8>) {
+    public func write(utf8 line: UnsafeBufferPointer<UInt8>) {
         guard !isClosed else { return }
         buffer.append(contentsOf: line)
         buffer.append(UInt8(ascii: "\n"))
@@ -45,7 +46,7 @@ public final class LineOutput {
     public func flush() {
         var written = 0
         while written < buffer.count, !isClosed {
-            let result = buffer.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
+            let result = buffer.withUnsafeBytes { systemWrite(fd, $0.baseAddress! + written, $0.count - written) }
             if result > 0 {
                 written += result
             } else if result == 0 {
@@ -58,4 +59,9 @@ public final class LineOutput {
         }
         buffer.removeAll(keepingCapacity: true)
     }
+}
+
+/// write(2), which the class's own `write` methods hide inside it.
+private func systemWrite(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+    write(fd, bytes, count)
 }

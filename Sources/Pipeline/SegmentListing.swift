@@ -14,7 +14,7 @@ struct SegmentListing {
 
     mutating func consume(_ packet: CapturedPacket) {
         guard undecodable.decode(packet, into: &segment) else { return }
-        output.writeLine(SegmentLine.render(segment))
+        output.write(SegmentLine.render(segment))
     }
 
     func finish() {

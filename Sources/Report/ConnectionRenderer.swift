@@ -19,11 +19,12 @@ extension LineSink {
     }
 }
 
-/// Collects lines in memory, for tests and golden files.
-public struct LineBuffer: LineSink {
-    public var lines: [String] = []
+/// Collects lines in memory, for tests and golden files. A class, so that
+/// a writer holding it and its owner see the same lines.
+public final class LineBuffer: LineSink {
+    public private(set) var lines: [String] = []
     public init() {}
-    public mutating func write(_ line: String) { lines.append(line) }
+    public func write(_ line: String) { lines.append(line) }
     public var text: String { lines.map { $0 + "\n" }.joined() }
 }
 

@@ -96,29 +96,35 @@ struct Check: ParsableCommand {
     private func judge() throws {
         let started = Date()
         let expected = try expect.map(Self.readExpectation)
+        // Opened before the capture is read: a path that cannot be written
+        // fails at once, not after minutes of reading.
+        let expectFile = try writeExpect.map { path throws(CommandFailure) in try OutputFile(path: path) }
         let output = LineOutput(fd: STDOUT_FILENO)
-        let checker = RuleChecker(rules: rules, server: server.flatMap { .init(endpoint: $0) },
-                                  keepsRecords: expect != nil || writeExpect != nil)
+        let checker = RuleChecker(rules: rules, server: server.flatMap { .init(endpoint: $0) }, expectation: expected,
+                                  expectFile: expectFile.map { ExpectFileWriter(to: $0.lines) })
         let judged: RuleChecker
         do throws(CaptureError) {
             judged = try capture.pipeline(duration: duration.map { Double($0.nanoseconds) / 1e9 }).track(checker, to: output)
         } catch {
+            // The expect file holds, as valid JSON, what was read before the failure.
+            try? expectFile?.finish()
             throw CommandFailure(error)
         }
+        try expectFile?.finish()
 
-        let report = CheckReport(verdicts: judged.results, comparisons: expected?.compare(with: judged.records) ?? [],
+        let report = CheckReport(verdicts: judged.results, comparisons: judged.expectation?.comparisons ?? [],
                                  connections: judged.connections)
-        for line in report.lines { output.writeLine(line) }
+        for line in report.lines { output.write(line) }
         output.flush()
         try CommandFailure.check(output)
 
-        if let writeExpect {
-            try Self.writeFile(try ExpectedConnections(records: judged.records).encoded(), to: writeExpect)
-        }
         if let junit {
             let elapsed = (Date().timeIntervalSince(started) * 1000).rounded() / 1000
-            let xml = JUnitReport.xml(suite: "handshake check", cases: report.cases, seconds: elapsed)
-            try Self.writeFile(Data(xml.utf8), to: junit)
+            let file = try OutputFile(path: junit)
+            for line in JUnitReport.lines(suite: "handshake check", cases: report.cases, seconds: elapsed) {
+                file.lines.write(line)
+            }
+            try file.finish()
         }
         if report.broken > 0 { throw ExitStatus.ruleBroken.exitCode }
     }
@@ -130,27 +136,6 @@ struct Check: ParsableCommand {
             switch error {
             case .cannotOpen: throw CommandFailure(.cannotOpenFile, error.description)
             case .notAnExpectFile: throw CommandFailure(.badExpectation, error.description)
-            }
-        }
-    }
-
-    /// Writes `data` to `path` with the system's calls, so that a failure
-    /// says why in its words ("Is a directory"), where Foundation's said
-    /// "The operation could not be completed".
-    private static func writeFile(_ data: Data, to path: String) throws(CommandFailure) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw CommandFailure(.writeFailed, "writing \(path): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var written = 0
-        while written < data.count {
-            let result = data.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
-            if result > 0 {
-                written += result
-            } else if result < 0, errno == EINTR {
-                continue
-            } else {
-                let reason = result < 0 ? String(cString: strerror(errno)) : "nothing was written"
-                throw CommandFailure(.writeFailed, "writing \(path): \(reason)")
             }
         }
     }

@@ -14,7 +14,7 @@ struct CheckRuleTests {
     }
 
     static func verdict(_ rule: CheckRule, _ fixture: String, server: String? = nil) throws -> RuleChecker.Verdict {
-        var checker = RuleChecker(rules: [rule], server: server.flatMap { .init(endpoint: $0) }, keepsRecords: false)
+        var checker = RuleChecker(rules: [rule], server: server.flatMap { .init(endpoint: $0) })
         var lines = LineBuffer()
         for record in try records(fixture) { checker.render(.finished(record), to: &lines) }
         return checker.results[0]

@@ -1,5 +1,7 @@
 import Assertions
 import Foundation
+import Report
+import TestSupport
 import Testing
 import Tracker
 import Wire
@@ -7,11 +9,20 @@ import Wire
 /// `--write-expect` then `--expect`: a capture agrees with what it wrote,
 /// and an edited expectation shows a readable `- expected` / `+ seen` diff.
 struct ExpectationTests {
+    /// `--write-expect`'s text for `records`, written as they finish.
+    static func expectFile(_ records: [ConnectionRecord]) -> String {
+        let text = LineBuffer()
+        var writer = ExpectFileWriter(to: text)
+        writer.begin()
+        for record in records { writer.add(record) }
+        writer.end()
+        return text.text
+    }
+
     @Test func aCaptureMatchesItsOwnExpectation() throws {
         let records = try CheckRuleTests.records("port-reuse.pcap")
-        let written = ExpectedConnections(records: records)
-        let reread = try JSONDecoder().decode(ExpectedConnections.self, from: try written.encoded())
-        #expect(reread == written)
+        let reread = try JSONDecoder().decode(ExpectedConnections.self, from: Data(Self.expectFile(records).utf8))
+        #expect(reread == ExpectedConnections(connections: records.map(ExpectedConnections.Connection.init)))
         let comparisons = reread.compare(with: records)
         #expect(comparisons.allSatisfy { $0.holds })
         #expect(reread.connections.map(\.server) == ["10.99.0.2:8004", "10.99.0.2:8004"])
@@ -65,11 +76,101 @@ struct ExpectationTests {
                                        flags: flags), into: &sink)
         }
         tracker.finish(into: &sink)
-        let written = ExpectedConnections(records: sink.records)
-        #expect(written.connections.map(\.client) == ["[2001:db8::1:80]"])
-        let reread = try JSONDecoder().decode(ExpectedConnections.self, from: try written.encoded())
+        let reread = try JSONDecoder().decode(ExpectedConnections.self, from: Data(Self.expectFile(sink.records).utf8))
+        #expect(reread.connections.map(\.client) == ["[2001:db8::1:80]"])
         let comparisons = reread.compare(with: sink.records)
         #expect(comparisons.count == 1)
         #expect(comparisons.first?.holds == true)
+    }
+
+    /// The streamed file is the text JSONEncoder wrote for the whole list
+    /// (pretty-printed, sorted keys), which files were written in before:
+    /// regenerating one shows no churn. Fixtures with IPv6, absent states
+    /// (mid-stream) and several connections; and none at all.
+    @Test(arguments: ["port-reuse.pcap", "ipv6-loopback.pcap", "mid-stream.pcap", "unanswered-syn.pcap", "busy.pcap", nil])
+    func theStreamedFileIsJSONEncodersText(fixture: String?) throws {
+        let records = try fixture.map(CheckRuleTests.records) ?? []
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let whole = try encoder.encode(ExpectedConnections(connections: records.map(ExpectedConnections.Connection.init)))
+        #expect(Self.expectFile(records) == String(decoding: whole, as: UTF8.self) + "\n")
+    }
+
+    /// Matching as connections finish pairs them as the batch rule does,
+    /// which was: each entry in file order takes the first unused connection
+    /// it fits. Checked against that rule on random files and captures where
+    /// entries overlap (any client, any port, the same server twice).
+    @Test func matchingAsConnectionsFinishEqualsMatchingInFileOrder() throws {
+        var random = SeededGenerator(seed: 21)
+        let servers = ["10.0.0.1", "10.0.0.2"], ports: [UInt16] = [80, 443], clients = ["10.0.1.1", "10.0.1.2"]
+        let template = try CheckRuleTests.records("busy.pcap")[0]
+        for round in 0..<300 {
+            var records: [ConnectionRecord] = []
+            for id in 0..<Int.random(in: 0...12, using: &random) {
+                records.append(try Self.record(template, id: UInt64(id),
+                                           client: "\(clients.randomElement(using: &random)!):\(Int.random(in: 40000...40002, using: &random))",
+                                           server: "\(servers.randomElement(using: &random)!):\(ports.randomElement(using: &random)!)"))
+            }
+            var entries: [ExpectedConnections.Connection] = []
+            for _ in 0..<Int.random(in: 0...12, using: &random) {
+                let port = Bool.random(using: &random) ? ":\(ports.randomElement(using: &random)!)" : ""
+                let client: String? = switch Int.random(in: 0...2, using: &random) {
+                case 0: nil
+                case 1: clients.randomElement(using: &random)!
+                default: "\(clients.randomElement(using: &random)!):\(Int.random(in: 40000...40002, using: &random))"
+                }
+                var entry = ExpectedConnections.Connection(template)
+                entry.server = servers.randomElement(using: &random)! + port
+                entry.client = client
+                entries.append(entry)
+            }
+            let names = ExpectedConnections(connections: entries).compare(with: records).map(\.name)
+            #expect(names == Self.matchedInFileOrder(entries, records), "round \(round)")
+        }
+    }
+
+    /// Past twenty, unexpected connections are counted, not listed: a
+    /// flood must not make a report of a million lines.
+    @Test func unexpectedConnectionsBeyondTwentyAreCounted() throws {
+        let template = try CheckRuleTests.records("busy.pcap")[0]
+        let records = try (1...25).map { try Self.record(template, id: UInt64($0), client: "10.0.1.1:\(40000 + $0)", server: "10.0.0.1:80") }
+        let comparisons = ExpectedConnections(connections: []).compare(with: records)
+        #expect(comparisons.count == 21)
+        #expect(comparisons[19].name == "unexpected #20 10.0.1.1.40020 → 10.0.0.1.80")
+        #expect(comparisons[20].name == "unexpected: 5 more connections")
+        #expect(comparisons[20].differences == ["- nothing", "+ 5 more connections nothing expected"])
+    }
+
+    /// The rule the matcher replaced, kept here as its oracle: names of the
+    /// comparisons it made, in its order.
+    static func matchedInFileOrder(_ entries: [ExpectedConnections.Connection], _ records: [ConnectionRecord]) -> [String] {
+        func fits(_ entry: ExpectedConnections.Connection, _ record: ConnectionRecord) -> Bool {
+            guard ConnectionCriterion(endpoint: entry.server)!.matches(record.server) else { return false }
+            return entry.client.map { ConnectionCriterion(endpoint: $0)!.matches(record.client) } ?? true
+        }
+        var unused = records
+        var names: [String] = []
+        for (index, entry) in entries.enumerated() {
+            let name = "connection \(index + 1): \(entry.client ?? "any client") → \(entry.server)"
+            guard let match = unused.firstIndex(where: { fits(entry, $0) }) else { names.append(name); continue }
+            let record = unused.remove(at: match)
+            names.append("\(name) (#\(record.id) \(record.client) → \(record.server))")
+        }
+        return names + unused.map { "unexpected #\($0.id) \($0.client) → \($0.server)" }
+    }
+
+    /// A real record moved to other endpoints.
+    static func record(_ template: ConnectionRecord, id: UInt64, client: String, server: String) throws -> ConnectionRecord {
+        func endpoint(_ text: String) throws -> Endpoint {
+            guard case .endpoint(let address, let port?)? = ConnectionCriterion(endpoint: text) else {
+                throw CocoaError(.formatting)
+            }
+            return Endpoint(address: address, port: port)
+        }
+        var record = template
+        record.id = id
+        record.client = try endpoint(client)
+        record.server = try endpoint(server)
+        return record
     }
 }

@@ -269,6 +269,28 @@ extension CommandLineTests {
         #expect(other.stdout.contains("FAIL connection 1: 10.99.0.1 → 10.99.0.2:8004\n  - a connection 10.99.0.1 → 10.99.0.2:8004\n  + none seen\n"))
     }
 
+    /// The expect file is opened before the capture is read, so a path that
+    /// cannot be written fails at once, with nothing judged.
+    @Test func checkRefusesAnUnwritableExpectFileBeforeReading() throws {
+        let outcome = try Self.handshake(["check", "-r", "busy.pcap", "--write-expect", "/tmp"])
+        #expect(outcome.status == 11)
+        #expect(outcome.stdout.isEmpty)
+        #expect(outcome.stderr == "handshake: writing /tmp: Is a directory\n")
+    }
+
+    /// Written as connections finish: a damaged capture leaves a valid
+    /// expect file of what was read before the damage, and exit 5.
+    @Test func aDamagedCaptureStillEndsTheExpectFile() throws {
+        let original = try Data(contentsOf: Self.fixtures.appendingPathComponent("port-reuse.pcap"))
+        let path = try Self.temporary(original.prefix(original.count - 30))
+        let expect = try Self.temporary(Data())
+        let outcome = try Self.handshake(["check", "-r", path, "--write-expect", expect])
+        #expect(outcome.status == 5)
+        let written = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: expect)))
+        let connections = try #require((written as? [String: Any])?["connections"] as? [[String: Any]])
+        #expect(connections.map { $0["server"] as? String } == ["10.99.0.2:8004", "10.99.0.2:8004"])
+    }
+
     @Test func checkInputErrors() throws {
         let noRules = try Self.handshake(["check", "-r", "busy.pcap"])
         #expect(noRules.status == 64)
