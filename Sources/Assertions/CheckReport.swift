@@ -1,3 +1,5 @@
+import Report
+
 /// What `handshake check` says about a capture: one `PASS`/`FAIL` line per
 /// rule and per expected connection, each followed by the lines that explain
 /// it, then the verdict; and the same as JUnit test cases.
@@ -11,8 +13,20 @@ public struct CheckReport: Sendable {
 
     /// How many checks failed.
     public var broken: Int { cases.filter { $0.failure != nil }.count }
+    /// No connection was judged, and that was not allowed: a check that
+    /// passes on nothing (a wrong interface, filter or `--server`) would
+    /// turn a build green.
+    public let judgedNothing: Bool
 
-    public init(verdicts: [RuleChecker.Verdict], comparisons: [ExpectedConnections.Comparison], connections: Int) {
+    /// The report; unless `allowsEmpty`, judging no connection is a failed check of its own.
+    public init(verdicts: [RuleChecker.Verdict], comparisons: [ExpectedConnections.Comparison], connections: Int,
+                allowsEmpty: Bool = false) {
+        judgedNothing = connections == 0 && !allowsEmpty
+        if judgedNothing {
+            add("at least one connection judged", classname: "handshake.check.input",
+                details: ["none: check the interface, the filter and --server, or give --allow-empty"],
+                failure: "no connection was judged")
+        }
         for verdict in verdicts {
             var details = verdict.offenders
             if verdict.unlisted > 0 { details.append("… and \(verdict.unlisted) more") }
@@ -27,7 +41,7 @@ public struct CheckReport: Sendable {
         }
         let broken = broken
         lines.append("check: " + (broken == 0 ? "all \(cases.count) checks hold" : "\(broken) of \(cases.count) checks failed")
-            + ", \(connections) connection\(connections == 1 ? "" : "s") judged")
+            + ", " + counted(connections, "connection") + " judged")
     }
 
     private mutating func add(_ name: String, classname: String, details: [String], failure: String?) {

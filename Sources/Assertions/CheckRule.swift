@@ -1,3 +1,4 @@
+import Report
 import Tracker
 import Wire
 
@@ -45,7 +46,7 @@ public enum CheckRule: Equatable, Sendable {
         switch self {
         case .failOn(let failure): "no \(failure.rawValue) connections"
         case .maximumHandshakeRTT(let limit): "handshake RTT at most \(DurationText.text(limit))"
-        case .expectConnections(let count): "\(count) connection\(count == 1 ? "" : "s")"
+        case .expectConnections(let count): counted(count, "connection")
         case .expectClose(let closes): "every connection closes with " + closes.map(\.rawValue).sorted().joined(separator: " or ")
         }
     }

@@ -1,6 +1,11 @@
-/// Durations as CI users write them: `50ms`, `1.5s`, `200us`, `2m`.
+/// Durations as CI users write them: `50ms`, `1.5s`, `200us`, `2m`; a bare
+/// number is seconds, as for `--msl`.
 public enum DurationText {
     public static func nanoseconds(_ text: String) -> Int64? {
+        if let seconds = Double(text), text.first?.isNumber == true {
+            guard seconds < 1e6 else { return nil }
+            return Int64(seconds * 1e9)
+        }
         let units: [(String, Double)] = [("ns", 1), ("us", 1e3), ("µs", 1e3), ("ms", 1e6), ("s", 1e9), ("m", 60e9)]
         for (suffix, scale) in units where text.hasSuffix(suffix) {
             guard let value = Double(text.dropLast(suffix.count)), value >= 0, value < 1e6 else { return nil }

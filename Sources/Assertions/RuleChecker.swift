@@ -71,7 +71,7 @@ public struct RuleChecker: ConnectionRenderer {
         verdicts.map { verdict in
             var verdict = verdict
             if case .expectConnections(let expected) = verdict.rule, expected != connections {
-                verdict.summary = "saw \(connections) connection\(connections == 1 ? "" : "s")"
+                verdict.summary = "saw " + counted(connections, "connection")
             }
             return verdict
         }

@@ -14,11 +14,15 @@ struct Analysis<Renderer: ConnectionRenderer> {
     /// once, so their lines are not held back until more traffic comes.
     private var batch = SegmentBatch()
     private let batching: Bool
+    private let saysWhatWasSeen: Bool
+    private var packets = 0
     private var finished = false
 
-    init(renderer: Renderer, output: LineOutput, configuration: TrackerConfiguration, batching: Bool) {
+    init(renderer: Renderer, output: LineOutput, configuration: TrackerConfiguration, batching: Bool,
+         saysWhatWasSeen: Bool) {
         tracker = ConnectionTracker(configuration: configuration)
         self.batching = batching
+        self.saysWhatWasSeen = saysWhatWasSeen
         sink = RenderingSink(renderer: renderer, output: output)
         sink.renderer.begin(to: &sink.output)
     }
@@ -29,6 +33,7 @@ struct Analysis<Renderer: ConnectionRenderer> {
     var renderer: Renderer { sink.renderer }
 
     mutating func consume(_ packet: CapturedPacket) {
+        packets &+= 1
         guard batch.appendNext({ undecodable.decode(packet, into: &$0) }) else { return }
         if batch.isFull || !batching { tracker.process(&batch, into: &sink) }
     }
@@ -40,7 +45,8 @@ struct Analysis<Renderer: ConnectionRenderer> {
     }
 
     /// Reports every connection still open, the format's closing lines, and
-    /// on stderr what could not be decoded or was evicted. Once.
+    /// on stderr what could not be decoded or was evicted (and with `-v`
+    /// what was seen). Once.
     mutating func finish() {
         guard !finished else { return }
         finished = true
@@ -55,6 +61,11 @@ struct Analysis<Renderer: ConnectionRenderer> {
             Diagnostics.say("\(statistics.evictions) connections evicted from a full table "
                 + "(--max-connections \(tracker.configuration.maximumConnections))"
                 + (resumed > 0 ? "; \(resumed) came back and were picked up again (resumed_after_eviction)" : ""))
+        }
+        if saysWhatWasSeen {
+            Diagnostics.say(counted(packets, "packet") + " read, " + counted(statistics.segments, "TCP segment")
+                + ", " + counted(statistics.connections, "connection")
+                + " (at most \(statistics.peakOpen) open at once)")
         }
     }
 }

@@ -26,6 +26,15 @@ public enum OutputFormat: String, CaseIterable, Sendable {
             .joined(separator: ", ")
     }
 
+    /// Whether a program parses it (NDJSON, zeek-cut, Mermaid): nothing
+    /// else may share its stdout, so `--summary` goes to stderr.
+    public var isMachineReadable: Bool {
+        switch self {
+        case .json, .zeek, .mermaid: true
+        case .transitions, .table, .ladder, .steps, .summary, .segments: false
+        }
+    }
+
     /// Whether it follows connections; `segments` lists decoded segments only.
     public var tracksConnections: Bool { self != .segments }
 

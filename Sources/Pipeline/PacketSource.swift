@@ -1,4 +1,5 @@
 import Capture
+import Report
 import Wire
 #if canImport(Glibc)
 import Glibc
@@ -86,7 +87,7 @@ public struct PacketSource {
         defer {
             let carried = file.carriedTimestampFractions
             if carried > 0 {
-                Diagnostics.say("\(path): \(carried) record\(carried == 1 ? "" : "s") had a timestamp fraction of a "
+                Diagnostics.say("\(path): " + counted(carried, "record") + " had a timestamp fraction of a "
                                 + "second or more, carried into the seconds")
             }
         }

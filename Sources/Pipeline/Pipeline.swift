@@ -16,12 +16,15 @@ public struct Pipeline {
     public var configuration: TrackerConfiguration
     /// A one-line progress report on stderr while files are read, if stderr is a terminal.
     public var showsProgress: Bool
+    /// At the end, say on stderr how many packets, segments and connections were seen (`-v`).
+    public var saysWhatWasSeen: Bool
 
     public init(source: PacketSource, configuration: TrackerConfiguration = TrackerConfiguration(),
-                showsProgress: Bool = false) {
+                showsProgress: Bool = false, saysWhatWasSeen: Bool = false) {
         self.source = source
         self.configuration = configuration
         self.showsProgress = showsProgress
+        self.saysWhatWasSeen = saysWhatWasSeen
     }
 
     private var isLive: Bool {
@@ -35,7 +38,8 @@ public struct Pipeline {
                                                     to output: LineOutput) throws(CaptureError) -> Renderer {
         var configuration = configuration
         configuration.reportedEvents = renderer.events
-        var analysis = Analysis(renderer: renderer, output: output, configuration: configuration, batching: !isLive)
+        var analysis = Analysis(renderer: renderer, output: output, configuration: configuration, batching: !isLive,
+                                saysWhatWasSeen: saysWhatWasSeen)
         var progress = Progress(enabled: showsProgress)
         // What was read before a failure is still reported: finish on every
         // exit, after clearing the progress line so stderr messages stand alone.

@@ -1,4 +1,5 @@
 import Capture
+import Report
 import Wire
 
 /// Decodes packets, counting those that looked like TCP/IP but whose
@@ -25,7 +26,7 @@ struct UndecodableCount {
 
     func report() {
         for (reason, count) in counts.sorted(by: { $0.key < $1.key }) {
-            Diagnostics.say("\(count) packet\(count == 1 ? "" : "s") not decoded: \(reason)")
+            Diagnostics.say(counted(count, "packet") + " not decoded: \(reason)")
         }
     }
 }

@@ -82,3 +82,23 @@ public func renderAll(_ events: [ConnectionEvent], with renderer: some Connectio
     renderer.end(to: &buffer)
     return buffer.text
 }
+
+/// A renderer whose lines go to a sink of its own, not to the run's
+/// output: `--summary` on stderr beside a format a program reads on stdout.
+public struct RedirectedRenderer<Renderer: ConnectionRenderer, Sink: LineSink & AnyObject>: ConnectionRenderer {
+    public var renderer: Renderer
+    public var sink: Sink
+
+    public init(_ renderer: Renderer, to sink: Sink) {
+        self.renderer = renderer
+        self.sink = sink
+    }
+
+    public var events: ReportedEvents { renderer.events }
+
+    public mutating func begin(to output: inout some LineSink) { renderer.begin(to: &sink) }
+    public mutating func render(_ event: ConnectionEvent, to output: inout some LineSink) {
+        renderer.render(event, to: &sink)
+    }
+    public mutating func end(to output: inout some LineSink) { renderer.end(to: &sink) }
+}

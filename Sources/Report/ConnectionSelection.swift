@@ -8,6 +8,8 @@ public struct ConnectionSelection<Inner: ConnectionRenderer>: ConnectionRenderer
     public let criterion: ConnectionCriterion?
     /// Open connections that match, so their anomalies (which carry only an id) pass too.
     private var chosen: Set<UInt64> = []
+    /// Finished connections that matched.
+    public private(set) var matched = 0
 
     public init(_ inner: Inner, criterion: ConnectionCriterion?) {
         self.inner = inner
@@ -37,6 +39,7 @@ public struct ConnectionSelection<Inner: ConnectionRenderer>: ConnectionRenderer
         case .finished(let record):
             selected = criterion.matches(id: record.id, client: record.client, server: record.server)
             chosen.remove(record.id)
+            if selected { matched += 1 }
         }
         if selected { inner.render(event, to: &output) }
     }

@@ -33,10 +33,17 @@ struct Analyze: ParsableCommand {
     @Flag(name: .customShort("D"), help: "List the interfaces that can be captured on, then exit.")
     var listInterfaces = false
 
-    @Option(help: "What to print.")
+    // Parsed here, not as ExpressibleByArgument: ArgumentParser lists six
+    // or more values one per line in its error, nine lines for one typo.
+    @Option(help: "What to print (see Formats below).", transform: { text in
+        guard let format = OutputFormat(rawValue: text) else {
+            throw ValidationError("give one of " + OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return format
+    })
     var format: OutputFormat = .transitions
 
-    @Flag(help: "Print the summary after the chosen format.")
+    @Flag(help: "Print the summary after the chosen format; on stderr for json, zeek and mermaid, which programs read.")
     var summary = false
 
     @Option(help: "Colour the transitions format: always, never, or auto (on a terminal).")
@@ -81,11 +88,12 @@ struct Analyze: ParsableCommand {
 
     private func execute() throws(CommandFailure) {
         let output = LineOutput(fd: STDOUT_FILENO, flushesEachLine: capture.isLive)
-        let colors = color == .always || (color == .auto && isatty(STDOUT_FILENO) == 1)
+        let colors = color == .always || (color == .auto && Self.terminalTakesColors)
         let pipeline = capture.pipeline()
         var run = FormatRun(pipeline: pipeline, output: output,
                             criterion: connectionID.map { .id($0) } ?? connectionEndpoint.flatMap(ConnectionCriterion.init),
-                            appendsSummary: summary && format != .summary)
+                            criterionText: connectionID.map { "--connection \($0)" } ?? connectionEndpoint.map { "--conn \($0)" },
+                            summary: !summary || format == .summary ? nil : format.isMachineReadable ? .stderr : .stdout)
         do throws(CaptureError) {
             if try format.withRenderer(RenderingOptions(colors: colors, language: lang), &run) == nil {
                 try pipeline.listSegments(to: output)
@@ -94,6 +102,12 @@ struct Analyze: ParsableCommand {
             throw CommandFailure(error)
         }
         try CommandFailure.check(output)
+    }
+
+    /// A terminal on stdout, and no NO_COLOR (no-color.org) or TERM=dumb.
+    private static var terminalTakesColors: Bool {
+        func variable(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
+        return isatty(STDOUT_FILENO) == 1 && (variable("NO_COLOR") ?? "").isEmpty && variable("TERM") != "dumb"
     }
 
     private func listAllInterfaces() throws {
@@ -116,19 +130,32 @@ private struct FormatRun: RendererVisitor {
     let pipeline: Pipeline
     let output: LineOutput
     let criterion: ConnectionCriterion?
-    let appendsSummary: Bool
+    /// The option that gave it, to say when it matched nothing.
+    let criterionText: String?
+    /// Where `--summary` goes, if asked for.
+    let summary: SummaryPlace?
+
+    enum SummaryPlace { case stdout, stderr }
 
     func visit<Renderer: ConnectionRenderer>(_ renderer: Renderer) throws(CaptureError) {
         let selected = ConnectionSelection(renderer, criterion: criterion)
-        if appendsSummary {
-            _ = try pipeline.track(RendererPair(selected, Summary()), to: output)
-        } else {
-            _ = try pipeline.track(selected, to: output)
+        let matched: Int
+        switch summary {
+        case nil:
+            matched = try pipeline.track(selected, to: output).matched
+        case .stdout:
+            matched = try pipeline.track(RendererPair(selected, Summary()), to: output).first.matched
+        case .stderr:
+            // Written once stdout's lines are out (the run flushes them at its end).
+            let stderr = LineOutput(fd: STDERR_FILENO)
+            defer { stderr.flush() }
+            matched = try pipeline.track(RendererPair(selected, RedirectedRenderer(Summary(), to: stderr)), to: output)
+                .first.matched
         }
+        // An empty result looks like a capture with nothing in it: say why.
+        if let criterionText, matched == 0 { Diagnostics.say("no connection matched \(criterionText)") }
     }
 }
-
-extension OutputFormat: ExpressibleByArgument {}
 
 /// `--color`.
 enum ColorChoice: String, ExpressibleByArgument, CaseIterable {

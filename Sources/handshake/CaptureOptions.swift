@@ -13,20 +13,20 @@ import Darwin
 /// Where packets come from and how connections are tracked: the options
 /// `handshake` and `handshake check` share, named as in tcpdump.
 struct CaptureOptions: ParsableArguments {
-    @Option(name: .customShort("r"), help: ArgumentHelp(
+    @Option(name: .customShort("r", allowingJoined: true), help: ArgumentHelp(
         "Read packets from a pcap or pcapng file ('-' for standard input). Repeat to read several files in order.",
         valueName: "file"))
     var read: [String] = []
 
-    @Option(name: .customShort("i"), help: ArgumentHelp("Capture live on an interface ('any' for all).",
+    @Option(name: .customShort("i", allowingJoined: true), help: ArgumentHelp("Capture live on an interface ('any' for all).",
                                                          valueName: "interface"))
     var interface: String?
 
-    @Option(name: .customShort("c"), help: ArgumentHelp("Stop after this many packets (after the filter).",
+    @Option(name: .customShort("c", allowingJoined: true), parsing: .unconditional, help: ArgumentHelp("Stop after this many packets (after the filter).",
                                                          valueName: "count"))
     var count: Int?
 
-    @Option(name: .customShort("w"), help: ArgumentHelp("Also write the packets read to a pcap file.",
+    @Option(name: .customShort("w", allowingJoined: true), help: ArgumentHelp("Also write the packets read to a pcap file.",
                                                          valueName: "file"))
     var write: String?
 
@@ -34,21 +34,21 @@ struct CaptureOptions: ParsableArguments {
     /// slot for the snaplen (up to 64 KiB on interfaces with offloads), and
     /// with full-size slots a 200-connection burst lost 290 of 1405 packets
     /// in the default 2 MiB buffer; with 256 bytes it lost none.
-    @Option(help: ArgumentHelp(
-        "Live capture: bytes kept of each packet, 1 to 262144. Headers need at most 256; give 262144 to keep whole "
-            + "packets for -w.",
+    @Option(name: [.customShort("s", allowingJoined: true), .long], parsing: .unconditional, help: ArgumentHelp(
+        "Live capture: bytes kept of each packet, 1 to 262144 (0, as in tcpdump, for 262144). Headers need at most "
+            + "256; give 0 to keep whole packets for -w.",
         valueName: "bytes"))
     var snaplen: Int32 = 256
 
     @Flag(help: "Live capture: do not put the interface into promiscuous mode.")
     var noPromisc = false
 
-    @Option(name: [.customShort("B"), .customLong("buffer-size")],
-            help: ArgumentHelp("Live capture: the kernel buffer, in KiB (like tcpdump -B), 1 to 2097151.",
+    @Option(name: [.customShort("B", allowingJoined: true), .customLong("buffer-size")],
+            parsing: .unconditional, help: ArgumentHelp("Live capture: the kernel buffer, in KiB (like tcpdump -B), 1 to 2097151.",
                                valueName: "KiB"))
     var bufferSize: Int32?
 
-    @Option(help: ArgumentHelp("Maximum segment lifetime in seconds, above 0 and at most 86400; TIME_WAIT lasts "
+    @Option(parsing: .unconditional, help: ArgumentHelp("Maximum segment lifetime in seconds, positive and at most 86400; TIME_WAIT lasts "
                                + "twice this.",
                                valueName: "seconds"))
     var msl: Double = 30
@@ -59,20 +59,33 @@ struct CaptureOptions: ParsableArguments {
         valueName: "timeouts"))
     var idleTimeout: IdleTimeouts?
 
-    @Option(help: ArgumentHelp("Connections tracked at once, 1 to 100000000; the least recently used is evicted "
+    @Option(parsing: .unconditional, help: ArgumentHelp("Connections tracked at once, 1 to 100000000; the least recently used is evicted "
                                + "beyond it.",
                                valueName: "count"))
     var maxConnections = 500_000
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Live capture: stop after this long (e.g. 10s, 500ms, or 10 for seconds); otherwise "
+                               + "at Ctrl-C or -c.", valueName: "duration"))
+    var duration: DurationArgument?
+
+    /// tcpdump's -n/-nn, typed by habit: accepted, and nothing to do.
+    @Flag(name: .customShort("n"), help: "Accepted as in tcpdump (-n, -nn): handshake never resolves names or ports.")
+    var numeric: Int
+
+    @Flag(name: .customShort("v"),
+          help: ArgumentHelp("At the end, say on stderr how many packets, TCP segments and connections were seen."))
+    var verbose: Int
 
     @Argument(help: ArgumentHelp("A BPF filter, as for tcpdump (e.g. 'port 443').", valueName: "filter"))
     var filter: [String] = []
 
     func validate() throws {
-        if let count, count < 1 { throw ValidationError("-c needs a positive count") }
-        try Self.require(snaplen, in: Range.snaplen, "--snaplen", "bytes")
+        if let count, count < 1 { throw ValidationError("-c must be positive, not \(count)") }
+        if duration != nil, !isLive { throw ValidationError("--duration is for live capture (-i)") }
+        if snaplen != 0 { try Self.require(snaplen, in: Range.snaplen, "--snaplen", "bytes") }
         if let bufferSize { try Self.require(bufferSize, in: Range.bufferKiB, "--buffer-size", "KiB") }
         guard msl > 0, msl <= Range.mslSeconds else {
-            throw ValidationError("--msl must be above 0 and at most \(Int(Range.mslSeconds)) seconds, not \(msl)")
+            throw ValidationError("--msl must be positive and at most \(Int(Range.mslSeconds)) seconds, not \(msl)")
         }
         try Self.require(maxConnections, in: Range.maxConnections, "--max-connections", "connections")
     }
@@ -119,22 +132,24 @@ struct CaptureOptions: ParsableArguments {
     }
 
     /// The pipeline these options describe. A live capture stops at Ctrl-C,
-    /// and by itself after `duration` seconds if one is given.
-    func pipeline(duration: Double? = nil) -> Pipeline {
+    /// and by itself after `--duration` if one is given.
+    func pipeline() -> Pipeline {
         let input: PacketSource.Input
         let stop = CaptureStop()
         if let interface {
             var options = LiveCapture.Options()
-            options.snapLength = snaplen
+            options.snapLength = snaplen == 0 ? Range.snaplen.upperBound : snaplen
             options.promiscuous = !noPromisc
             options.bufferSize = bufferSize.map { $0 * 1024 }
-            input = .live(interface: interface, options: options, duration: duration)
+            input = .live(interface: interface, options: options,
+                          duration: duration.map { Double($0.nanoseconds) / 1e9 })
             StopSignal.forward(to: stop)
         } else {
             input = .files(read)
         }
         let source = PacketSource(input: input, filter: filter.isEmpty ? nil : filter.joined(separator: " "),
                                   limit: count, dumpPath: write, stop: stop)
-        return Pipeline(source: source, configuration: trackerConfiguration, showsProgress: true)
+        return Pipeline(source: source, configuration: trackerConfiguration, showsProgress: true,
+                        saysWhatWasSeen: verbose > 0)
     }
 }

@@ -34,11 +34,11 @@ struct Check: ParsableCommand {
                                valueName: "failures"))
     var failOn: FailureList?
 
-    @Option(help: ArgumentHelp("Fail if a handshake (SYN to the client's ACK) takes longer, e.g. 50ms.",
+    @Option(parsing: .unconditional, help: ArgumentHelp("Fail if a handshake (SYN to the client's ACK) takes longer, e.g. 50ms.",
                                valueName: "duration"))
     var maxHandshakeRtt: DurationArgument?
 
-    @Option(help: ArgumentHelp("Fail unless exactly this many connections are seen.", valueName: "count"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Fail unless exactly this many connections are seen.", valueName: "count"))
     var expectConnections: Int?
 
     @Option(help: ArgumentHelp("Fail unless every connection closes this way: fin (FIN either way, crossing "
@@ -58,17 +58,16 @@ struct Check: ParsableCommand {
     @Option(help: ArgumentHelp("Also write the result as JUnit XML.", valueName: "file"))
     var junit: String?
 
-    @Option(help: ArgumentHelp("Live capture: stop after this long (e.g. 10s) and judge; otherwise at Ctrl-C.",
-                               valueName: "duration"))
-    var duration: DurationArgument?
+    @Flag(help: ArgumentHelp("Pass when no connection is judged; otherwise that fails (exit 13), so a wrong "
+                             + "interface, filter or --server does not pass unnoticed."))
+    var allowEmpty = false
 
     func validate() throws {
         try capture.requireInput()
         if let server, ConnectionCriterion(endpoint: server) == nil {
             throw ValidationError(ConnectionCriterion.usageError("--server", server))
         }
-        if let expectConnections, expectConnections < 0 { throw ValidationError("--expect-connections needs a count") }
-        if duration != nil, !capture.isLive { throw ValidationError("--duration is for live capture (-i)") }
+        if let expectConnections, expectConnections < 0 { throw ValidationError("--expect-connections must be 0 or more, not \(expectConnections)") }
         if rules.isEmpty, expect == nil, writeExpect == nil {
             throw ValidationError("give at least one rule (--fail-on, --max-handshake-rtt, --expect-connections, "
                                   + "--expect-close) or --expect / --write-expect")
@@ -104,7 +103,7 @@ struct Check: ParsableCommand {
                                   expectFile: expectFile.map { ExpectFileWriter(to: $0.lines) })
         let judged: RuleChecker
         do throws(CaptureError) {
-            judged = try capture.pipeline(duration: duration.map { Double($0.nanoseconds) / 1e9 }).track(checker, to: output)
+            judged = try capture.pipeline().track(checker, to: output)
         } catch {
             // The expect file holds, as valid JSON, what was read before the failure.
             try? expectFile?.finish()
@@ -113,7 +112,7 @@ struct Check: ParsableCommand {
         try expectFile?.finish()
 
         let report = CheckReport(verdicts: judged.results, comparisons: judged.expectation?.comparisons ?? [],
-                                 connections: judged.connections)
+                                 connections: judged.connections, allowsEmpty: allowEmpty)
         for line in report.lines { output.write(line) }
         output.flush()
         try CommandFailure.check(output)
@@ -126,6 +125,7 @@ struct Check: ParsableCommand {
             }
             try file.finish()
         }
+        if report.judgedNothing { throw ExitStatus.nothingJudged.exitCode }
         if report.broken > 0 { throw ExitStatus.ruleBroken.exitCode }
     }
 
@@ -166,7 +166,7 @@ struct CloseList: ExpressibleByArgument {
     }
 }
 
-/// `50ms`, `1.5s`, `200us`.
+/// `50ms`, `1.5s`, `200us`, `2` (seconds).
 struct DurationArgument: ExpressibleByArgument {
     var nanoseconds: Int64
     init?(argument: String) {

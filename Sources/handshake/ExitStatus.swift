@@ -3,7 +3,7 @@ import Capture
 import Pipeline
 
 /// The exit codes, one per kind of failure, so scripts can tell them apart.
-/// The README's table is generated from the same list.
+/// A test holds the README's table to this list.
 enum ExitStatus: Int32, CaseIterable {
     case success = 0
     /// Reserved for `handshake check`: a rule about the traffic was broken.
@@ -19,6 +19,8 @@ enum ExitStatus: Int32, CaseIterable {
     case writeFailed = 11
     /// `handshake check --expect` was given a file that is not an expect file.
     case badExpectation = 12
+    /// `handshake check` judged no connection (without `--allow-empty`).
+    case nothingJudged = 13
     /// ArgumentParser's code for a usage error (EX_USAGE).
     case usage = 64
 

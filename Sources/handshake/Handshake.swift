@@ -15,11 +15,19 @@ struct Handshake: ParsableCommand {
               tcpdump -i eth0 -w - | handshake -r - --format summary
               handshake check -r ci.pcap --fail-on refused,reset --max-handshake-rtt 50ms
 
+            tcpdump's flags that mean the same here are accepted: -r, -i, -c, -w, -s, -B (values joined or \
+            apart: -rFILE), -n/-nn (no effect: nothing is resolved), -v, -D, and a trailing filter. Others (-e, \
+            -X, -A, -t, -q, -l) are not: handshake prints connections, not packets.
+
             'handshake help analyze' and 'handshake help check' list every option.
             """,
+        version: Self.version,
         subcommands: [Analyze.self, Check.self],
         defaultSubcommand: Analyze.self
     )
+
+    /// `handshake --version`.
+    static let version = "handshake 0.21.0"
 
     /// The opening of the help text, shared with `handshake help analyze`.
     static let whatItDoes = """

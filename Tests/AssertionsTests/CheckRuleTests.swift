@@ -69,6 +69,12 @@ struct CheckRuleTests {
         #expect(DurationText.nanoseconds("1.5s") == 1_500_000_000)
         #expect(DurationText.nanoseconds("200us") == 200_000)
         #expect(DurationText.nanoseconds("fast") == nil)
+        // A bare number is seconds, as for --msl (before: "The value '2' is invalid").
+        #expect(DurationText.nanoseconds("2") == 2_000_000_000)
+        #expect(DurationText.nanoseconds("0.25") == 250_000_000)
+        #expect(DurationText.nanoseconds("-1") == nil)
+        #expect(DurationText.nanoseconds("inf") == nil)
+        #expect(DurationText.nanoseconds("1e7") == nil)
         #expect(DurationText.text(2_000_000_000) == "2s")
         #expect(DurationText.text(12_345_678) == "12.346ms")
     }

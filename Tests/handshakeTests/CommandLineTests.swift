@@ -206,11 +206,11 @@ extension CommandLineTests {
         (["-r", "x.pcap", "--conn", "10.0.0.1", "--connection", "3"], "Error: give --connection or --conn, not both"),
         (["-r", "x.pcap", "--format", "segments", "--summary"],
          "Error: --format segments does not track connections: use a BPF filter instead"),
-        (["-r", "x.pcap", "--msl", "0"], "Error: --msl must be above 0 and at most 86400 seconds, not 0.0"),
+        (["-r", "x.pcap", "--msl", "0"], "Error: --msl must be positive and at most 86400 seconds, not 0.0"),
         // These trapped (Double to Int64, or 2×MSL in nanoseconds) or wrapped the TIME_WAIT deadline.
-        (["-r", "x.pcap", "--msl", "5e9"], "Error: --msl must be above 0 and at most 86400 seconds, not 5000000000.0"),
-        (["-r", "x.pcap", "--msl", "inf"], "Error: --msl must be above 0 and at most 86400 seconds, not inf"),
-        (["-r", "x.pcap", "--msl", "4e9"], "Error: --msl must be above 0 and at most 86400 seconds, not 4000000000.0"),
+        (["-r", "x.pcap", "--msl", "5e9"], "Error: --msl must be positive and at most 86400 seconds, not 5000000000.0"),
+        (["-r", "x.pcap", "--msl", "inf"], "Error: --msl must be positive and at most 86400 seconds, not inf"),
+        (["-r", "x.pcap", "--msl", "4e9"], "Error: --msl must be positive and at most 86400 seconds, not 4000000000.0"),
         // The buffer in bytes overflowed libpcap's int.
         (["-i", "lo", "-B", "2097152"], "Error: --buffer-size must be from 1 to 2097151 KiB, not 2097152"),
         (["-i", "lo", "--snaplen", "262145"], "Error: --snaplen must be from 1 to 262144 bytes, not 262145"),
