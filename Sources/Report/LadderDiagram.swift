@@ -24,20 +24,17 @@ public struct LadderDiagram: ConnectionRenderer {
 
     static func draw(_ record: ConnectionRecord, _ history: ConnectionHistories.History) -> [String] {
         let start = record.firstSeen
-        let stateText = { (transitions: [TransitionEvent], role: Role) -> String in
-            transitions.filter { $0.role == role }.map { mark($0.transition) }.joined(separator: "→")
-        }
         var rows: [(time: String, client: String, arrow: String, server: String)] = []
         if !history.initial.isEmpty {
-            rows.append(("", stateText(history.initial, .client), "", stateText(history.initial, .server)))
+            rows.append(("", chain(history.initial, .client), "", chain(history.initial, .server)))
         }
         var sequence = RelativeSequence()
         for step in history.steps {
             let fromClient = step.sender == .client
             let label = FlagWords.words(step.segment.flags) + " "
                 + sequence.describe(step.segment, fromClient: fromClient)
-            rows.append((TimeText.milliseconds(step.segment.timestamp - start), stateText(step.transitions, .client),
-                         arrow(label, rightward: fromClient), stateText(step.transitions, .server)))
+            rows.append((TimeText.milliseconds(step.segment.timestamp - start), chain(step.transitions, .client),
+                         arrow(label, rightward: fromClient), chain(step.transitions, .server)))
         }
         for change in history.closing {
             let note = "(" + reason(change) + ")"
@@ -60,8 +57,7 @@ public struct LadderDiagram: ConnectionRenderer {
         if history.omitted > 0 {
             lines.append(String(repeating: " ", count: timeWidth) + "  … \(history.omitted) more segments not drawn")
         }
-        let transitions = Array(record.clientTransitions) + record.serverTransitions
-        if transitions.contains(where: { $0.inferred || $0.assumed }) {
+        if hasMarks(record) {
             lines.append(String(repeating: " ", count: timeWidth) + "  * inferred from later segments, ~ assumed")
         }
         return lines
@@ -76,6 +72,18 @@ public struct LadderDiagram: ConnectionRenderer {
     /// A state with `*` if inferred, `~` if assumed.
     static func mark(_ transition: StateTransition) -> String {
         transition.state.rawValue + (transition.assumed ? "~" : transition.inferred ? "*" : "")
+    }
+
+    /// Every state `role` passed through in `transitions`, in order:
+    /// `FIN_WAIT_1→CLOSING`, so a step that moved a side twice shows both.
+    static func chain(_ transitions: [TransitionEvent], _ role: Role) -> String {
+        transitions.filter { $0.role == role }.map { mark($0.transition) }.joined(separator: "→")
+    }
+
+    /// Whether any state was inferred or assumed, so the key to `*` and `~` is due.
+    static func hasMarks(_ record: ConnectionRecord) -> Bool {
+        record.clientTransitions.contains { $0.inferred || $0.assumed }
+            || record.serverTransitions.contains { $0.inferred || $0.assumed }
     }
 
     /// Why a state changed without a segment of this connection.

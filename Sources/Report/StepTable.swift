@@ -29,38 +29,56 @@ public struct StepTable: ConnectionRenderer {
         var lines = ["### \(words.connection) \(record.id): \(record.client) → \(record.server)", ""]
         lines.append("| \(words.step) | \(words.clientState) | \(words.serverState) | \(words.description) |")
         lines.append("|------|----------------|-----------|------|")
-        // The server's implicit LISTEN is shown only when it later answered.
-        let serverAnswered = !record.serverTransitions.isEmpty
-        var client = history.initial.last { $0.role == .client }.map { LadderDiagram.mark($0.transition) }
-            ?? (record.initiatorKnown ? TCPState.closed.rawValue : "-")
-        var server = history.initial.last { $0.role == .server }.map { LadderDiagram.mark($0.transition) }
-            ?? (serverAnswered ? TCPState.listen.rawValue : "-")
+        // Before its first change each side was in the state that change
+        // left: CLOSED for a client, LISTEN for a server that answered,
+        // CLOSED for one that opened too (simultaneous open).
+        let changes = history.steps.flatMap(\.transitions) + history.closing
+        func before(_ role: Role) -> String {
+            history.initial.last { $0.role == role }.map { LadderDiagram.mark($0.transition) }
+                ?? changes.first { $0.role == role }?.from.rawValue ?? "-"
+        }
+        var client = before(.client)
+        var server = before(.server)
         var number = 0
         var folded = 0
+        // A run that is all SYNs from one side is retransmissions, not data.
+        var foldedSYNs: (fromClient: Bool, count: Int)?
         var sequence = RelativeSequence()
-        func row(_ label: String, _ text: String) {
-            lines.append("| \(label) | `\(client)` | `\(server)` | \(text) |")
+        func row(_ label: String, _ text: String, client shownClient: String? = nil, server shownServer: String? = nil) {
+            lines.append("| \(label) | `\(shownClient ?? client)` | `\(shownServer ?? server)` | \(text) |")
         }
         func flushData() {
             guard folded > 0 else { return }
             number += 1
-            row(words.stepLabel(number), words.data(folded))
+            if let syns = foldedSYNs, syns.count == folded {
+                row(words.stepLabel(number), words.synAgain(syns.fromClient, syns.count))
+            } else {
+                row(words.stepLabel(number), words.data(folded))
+            }
             folded = 0
+            foldedSYNs = nil
         }
         for step in history.steps {
             let fromClient = step.sender == .client
             let numbers = sequence.describe(step.segment, fromClient: fromClient)
             guard !step.transitions.isEmpty else {
                 folded += 1
+                if step.segment.flags == .syn, foldedSYNs.map({ $0.fromClient == fromClient }) ?? true {
+                    foldedSYNs = (fromClient, (foldedSYNs?.count ?? 0) + 1)
+                }
                 continue
             }
             flushData()
+            // A side moved twice by one segment (FIN_WAIT_1→CLOSING) shows both states.
+            let clientChain = LadderDiagram.chain(step.transitions, .client)
+            let serverChain = LadderDiagram.chain(step.transitions, .server)
             for change in step.transitions {
                 if change.role == .client { client = LadderDiagram.mark(change.transition) }
                 else { server = LadderDiagram.mark(change.transition) }
             }
             number += 1
-            row(words.stepLabel(number), words.sends(fromClient, FlagWords.words(step.segment.flags), numbers))
+            row(words.stepLabel(number), words.sends(fromClient, FlagWords.words(step.segment.flags), numbers),
+                client: clientChain.isEmpty ? nil : clientChain, server: serverChain.isEmpty ? nil : serverChain)
         }
         flushData()
         if history.omitted > 0 { lines.append("| … | | | \(words.omitted(history.omitted)) |") }
@@ -70,6 +88,7 @@ public struct StepTable: ConnectionRenderer {
             row(change.transition.state == .closed && change.from == .timeWait ? words.done : "…",
                 words.closing(change))
         }
+        if LadderDiagram.hasMarks(record) { lines += ["", words.legend] }
         return lines
     }
 
@@ -85,6 +104,7 @@ public struct StepTable: ConnectionRenderer {
         var serverState: String { korean ? "서버 상태" : "Server state" }
         var description: String { korean ? "설명" : "Description" }
         var done: String { korean ? "**완료**" : "**Done**" }
+        var legend: String { korean ? "\\* 이후 세그먼트로 추론, ~ 가정" : "\\* inferred from later segments, ~ assumed" }
 
         func stepLabel(_ number: Int) -> String { korean ? "**\(number)단계**" : "**Step \(number)**" }
 
@@ -95,6 +115,11 @@ public struct StepTable: ConnectionRenderer {
 
         func data(_ count: Int) -> String {
             korean ? "데이터와 ACK 교환 (세그먼트 \(count)개)" : "Data and ACKs (\(count) segments)"
+        }
+
+        func synAgain(_ fromClient: Bool, _ count: Int) -> String {
+            if korean { return "\(fromClient ? "클라이언트" : "서버")가 SYN 재전송 (\(count)회)" }
+            return "\(fromClient ? "Client" : "Server") sends SYN again (\(count) retransmissions)"
         }
 
         func omitted(_ count: Int) -> String {

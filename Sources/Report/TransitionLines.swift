@@ -2,9 +2,11 @@ import Tracker
 import Wire
 
 /// The default output: one line per state change as it happens, with the
-/// segment that caused it, then one line when a connection is done.
+/// segment that caused it and who sent it (`client →` or `← server`, as
+/// the ladder draws them), then one line when a connection is done.
 ///
-///     1700000000.000001 #1 server 10.0.0.2.80 LISTEN → SYN_RECEIVED  [S.] seq 300 ack 101
+///     1700000000.000001 #1 server 10.0.0.2.80 LISTEN → SYN_RECEIVED  client → [S] seq 100
+///     1700000000.000002 #1 client 10.0.0.1.4000 SYN_SENT → ESTABLISHED  ← server [S.] seq 300 ack 101
 public struct TransitionLines: ConnectionRenderer {
     /// ANSI colours, for a terminal.
     public var colors: Bool
@@ -23,7 +25,8 @@ public struct TransitionLines: ConnectionRenderer {
                 + paint(change.role.rawValue.padding(6), change.role == .client ? .cyan : .magenta)
                 + " \(endpoint) \(change.from.rawValue) → " + paint(change.transition.state.rawValue, .bold)
             if let cause = change.cause {
-                line += "  [\(cause.flags.tcpdumpNotation)] seq \(cause.sequence)"
+                line += cause.source == change.client ? "  client → " : "  ← server "
+                line += "[\(cause.flags.tcpdumpNotation)] seq \(cause.sequence)"
                 if cause.flags.contains(.ack) { line += " ack \(cause.acknowledgment)" }
             }
             if change.transition.assumed {

@@ -42,3 +42,40 @@ struct GoldenOutputTests {
         #expect(rendered == golden, "\(file) differs; if the change is intended, run `make golden` and review")
     }
 }
+
+/// Every state each side passes through shows in the steps table: before,
+/// a segment that moved a side twice (FIN_WAIT_1 → CLOSING) showed only the
+/// last, and an inferred LAST_ACK vanished. Checked on every fixture: the
+/// table's states, read down each column, are the record's transitions.
+struct StepTableStateTests {
+    static let fixtures = try! FileManager.default.contentsOfDirectory(atPath: FixtureFiles.directory.path)
+        .filter { $0.hasSuffix(".pcap") || $0.hasSuffix(".pcapng") }.sorted()
+
+    @Test(arguments: fixtures)
+    func everyStateShows(fixture: String) throws {
+        let events = try FixtureTracking.events(FixtureFiles.path(fixture))
+        let text = try #require(OutputFormat.steps.render(events))
+        let records = events.compactMap { if case .finished(let record) = $0 { record } else { nil } }
+        let tables = text.components(separatedBy: "### Connection ").dropFirst()
+        #expect(tables.count == records.count)
+        for (table, record) in zip(tables, records) {
+            let rows = table.split(separator: "\n").filter { $0.hasPrefix("| ") && !$0.hasPrefix("| Step |") }
+            for (column, transitions) in [(2, record.clientTransitions.map(\.state)), (3, record.serverTransitions.map(\.state))] {
+                // Each cell's states in order, marks dropped, a repeat of the row above folded.
+                var shown: [String] = []
+                for row in rows {
+                    let cell = row.split(separator: "|", omittingEmptySubsequences: false)[column]
+                    for state in cell.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: ["`"])
+                        .components(separatedBy: "→") {
+                        let bare = state.trimmingCharacters(in: ["*", "~"])
+                        if bare != shown.last { shown.append(bare) }
+                    }
+                }
+                let expected = transitions.map(\.rawValue)
+                // What came before the first change (LISTEN, CLOSED or "-") heads the column.
+                #expect(Array(shown.drop { $0 != expected.first }) == expected,
+                        "\(fixture) #\(record.id) column \(column): \(shown)")
+            }
+        }
+    }
+}
