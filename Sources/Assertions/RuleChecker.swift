@@ -23,6 +23,8 @@ public struct RuleChecker: ConnectionRenderer {
     static let maximumListed = 20
     public let rules: [CheckRule]
     public let server: ConnectionCriterion?
+    /// `--where`: only connections whose record satisfies it are judged.
+    public let filter: RecordFilter?
     public private(set) var connections = 0
     /// `--expect`: the judged connections matched to the file's.
     public private(set) var expectation: ExpectationMatcher?
@@ -33,10 +35,11 @@ public struct RuleChecker: ConnectionRenderer {
     /// Finished connections only.
     public var events: ReportedEvents { [] }
 
-    public init(rules: [CheckRule], server: ConnectionCriterion?, expectation: ExpectedConnections? = nil,
-                expectFile: ExpectFileWriter? = nil) {
+    public init(rules: [CheckRule], server: ConnectionCriterion?, filter: RecordFilter? = nil,
+                expectation: ExpectedConnections? = nil, expectFile: ExpectFileWriter? = nil) {
         self.rules = rules
         self.server = server
+        self.filter = filter
         self.expectation = expectation.map(ExpectationMatcher.init)
         self.expectFile = expectFile
         verdicts = rules.map { Verdict(rule: $0, offenders: [], unlisted: 0, summary: nil) }
@@ -49,6 +52,7 @@ public struct RuleChecker: ConnectionRenderer {
     public mutating func render(_ event: ConnectionEvent, to output: inout some LineSink) {
         guard case .finished(let record) = event else { return }
         if let server, !server.matches(record.server) { return }
+        if let filter, !filter.matches(record) { return }
         connections += 1
         expectation?.match(record)
         expectFile?.add(record)

@@ -50,7 +50,7 @@ public enum CloseOutcome: String, Sendable, CaseIterable {
 }
 
 /// Why a connection left the table.
-public enum FinishReason: String, Sendable {
+public enum FinishReason: String, Sendable, CaseIterable {
     /// Both endpoints reached CLOSED.
     case closed
     /// Idle longer than its state's timeout.
@@ -65,7 +65,7 @@ public enum FinishReason: String, Sendable {
 
 /// Something unusual about a connection, counted per kind and sender.
 public struct Anomaly: Equatable, Sendable {
-    public enum Kind: String, Sendable {
+    public enum Kind: String, Sendable, CaseIterable {
         /// An RST whose sequence number is outside the receiver's window (ignored).
         case rstOutOfWindow = "rst_out_of_window"
         /// Payload or FIN sent again.

@@ -60,6 +60,12 @@ struct Analyze: ParsableCommand {
         "Show only connections with this endpoint: HOST:PORT, [IPv6]:PORT or HOST.", valueName: "endpoint"))
     var connectionEndpoint: String?
 
+    @Option(name: .customLong("where"), help: ArgumentHelp(
+        "Show only connections whose record satisfies this, in the JSON field names, e.g. "
+            + "'server_state == CLOSE_WAIT' or 'rtt > 10ms and close == rst'.", valueName: "expression"),
+            transform: RecordFilter.argument)
+    var filter: RecordFilter?
+
     func validate() throws {
         if listInterfaces { return }
         try capture.requireInput()
@@ -69,7 +75,7 @@ struct Analyze: ParsableCommand {
         if connectionID != nil, connectionEndpoint != nil {
             throw ValidationError("give --connection or --conn, not both")
         }
-        if format == .segments, summary || connectionID != nil || connectionEndpoint != nil {
+        if format == .segments, summary || connectionID != nil || connectionEndpoint != nil || filter != nil {
             throw ValidationError("--format segments does not track connections: use a BPF filter instead")
         }
     }
@@ -92,7 +98,9 @@ struct Analyze: ParsableCommand {
         let pipeline = capture.pipeline()
         var run = FormatRun(pipeline: pipeline, output: output,
                             criterion: connectionID.map { .id($0) } ?? connectionEndpoint.flatMap(ConnectionCriterion.init),
-                            criterionText: connectionID.map { "--connection \($0)" } ?? connectionEndpoint.map { "--conn \($0)" },
+                            filter: filter,
+                            criterionText: filter.map { "--where \($0.text)" } ?? connectionID.map { "--connection \($0)" }
+                                ?? connectionEndpoint.map { "--conn \($0)" },
                             summary: !summary || format == .summary ? nil : format.isMachineReadable ? .stderr : .stdout)
         do throws(CaptureError) {
             if try format.withRenderer(RenderingOptions(colors: colors, language: lang), &run) == nil {
@@ -130,7 +138,8 @@ private struct FormatRun: RendererVisitor {
     let pipeline: Pipeline
     let output: LineOutput
     let criterion: ConnectionCriterion?
-    /// The option that gave it, to say when it matched nothing.
+    let filter: RecordFilter?
+    /// The option that chose connections, to say when it matched nothing.
     let criterionText: String?
     /// Where `--summary` goes, if asked for.
     let summary: SummaryPlace?
@@ -138,7 +147,7 @@ private struct FormatRun: RendererVisitor {
     enum SummaryPlace { case stdout, stderr }
 
     func visit<Renderer: ConnectionRenderer>(_ renderer: Renderer) throws(CaptureError) {
-        let selected = ConnectionSelection(renderer, criterion: criterion)
+        let selected = ConnectionSelection(renderer, criterion: criterion, filter: filter)
         let matched: Int
         switch summary {
         case nil:
@@ -163,3 +172,14 @@ enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
 }
 
 extension StepTable.Language: ExpressibleByArgument {}
+
+extension RecordFilter {
+    /// `--where`'s value, or a usage error that says what is wrong with it.
+    static func argument(_ text: String) throws -> RecordFilter {
+        do throws(ParseError) {
+            return try RecordFilter(text)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+}

@@ -49,6 +49,11 @@ struct Check: ParsableCommand {
                                valueName: "endpoint"))
     var server: String?
 
+    @Option(name: .customLong("where"), help: ArgumentHelp(
+        "Judge only connections whose record satisfies this (as for analyze), e.g. 'server.port == 5432'.",
+        valueName: "expression"), transform: RecordFilter.argument)
+    var filter: RecordFilter?
+
     @Option(help: ArgumentHelp("Compare with the connections a JSON file expects.", valueName: "file"))
     var expect: String?
 
@@ -99,7 +104,8 @@ struct Check: ParsableCommand {
         // fails at once, not after minutes of reading.
         let expectFile = try writeExpect.map { path throws(CommandFailure) in try OutputFile(path: path) }
         let output = LineOutput(fd: STDOUT_FILENO)
-        let checker = RuleChecker(rules: rules, server: server.flatMap { .init(endpoint: $0) }, expectation: expected,
+        let checker = RuleChecker(rules: rules, server: server.flatMap { .init(endpoint: $0) }, filter: filter,
+                                  expectation: expected,
                                   expectFile: expectFile.map { ExpectFileWriter(to: $0.lines) })
         let judged: RuleChecker
         do throws(CaptureError) {

@@ -157,4 +157,31 @@ struct ToolHabitTests {
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(Date().timeIntervalSince(started) < 10)
     }
+
+    /// `--where` works in every format that tracks connections and in
+    /// `check`: port-reuse.pcap's two connections differ in the client's
+    /// final state, so each format shows the second one only.
+    @Test(arguments: ["transitions", "table", "json", "zeek", "ladder", "steps", "mermaid"])
+    func whereKeepsTheSameConnectionInEveryFormat(format: String) throws {
+        let both = try Self.handshake(["-r", "port-reuse.pcap", "--format", format])
+        let second = try Self.handshake(["-r", "port-reuse.pcap", "--format", format, "--conn", "10.99.0.1",
+                                         "--where", "client_state == TIME_WAIT"])
+        let byID = try Self.handshake(["-r", "port-reuse.pcap", "--format", format, "--connection", "2"])
+        #expect(second.status == 0)
+        #expect(second.stdout == byID.stdout)
+        #expect(second.stdout != both.stdout)
+    }
+
+    @Test func checkJudgesOnlyWhatWhereKeeps() throws {
+        let outcome = try Self.handshake(["check", "-r", "busy.pcap", "--where", "client.port < 1024",
+                                          "--expect-connections", "0", "--allow-empty"])
+        let all = try Self.handshake(["check", "-r", "busy.pcap", "--where", "server.port == 8006",
+                                      "--expect-connections", "100"])
+        #expect(all.status == 0)
+        #expect(outcome.stdout.hasSuffix("0 connections judged\n"))
+        let typo = try Self.handshake(["check", "-r", "busy.pcap", "--where", "sever.port == 1", "--fail-on", "reset"])
+        #expect(typo.status == 64)
+        #expect(typo.stderr.hasPrefix("Error: The value 'sever.port == 1' is invalid for '--where <expression>': "
+                                      + "unknown field 'sever.port'; fields: id, "))
+    }
 }

@@ -1,0 +1,129 @@
+import Tracker
+import Wire
+
+/// A field of a connection record that `--where` can name: its name in the
+/// JSON contract, the kind of value it holds, and how to read it.
+struct RecordField: Sendable {
+    enum Kind: Sendable {
+        /// Packets, bytes, ports, ids.
+        case count
+        /// Nanoseconds, written `10ms`, `1.5s` or bare seconds.
+        case duration
+        /// Seconds since the epoch.
+        case time
+        /// One of a few words (an outcome, a state).
+        case word([String])
+        /// Free text (Zeek's history letters).
+        case text
+        /// A list of words, asked with `contains`.
+        case list([String])
+        /// An endpoint, asked as `--conn` takes one (`10.0.0.2:5432`, `[2001:db8::1]`, `10.0.0.2`).
+        case endpoint
+    }
+
+    enum Value: Sendable {
+        case number(Double)
+        case text(String)
+        case list([String])
+        case endpoint(Endpoint)
+        case criterion(ConnectionCriterion)
+    }
+
+    let name: String
+    let kind: Kind
+    let read: @Sendable (ConnectionRecord) -> Value?
+
+    /// The comparisons that mean something for this kind of value.
+    var comparisons: [RecordFilter.Comparison] {
+        switch kind {
+        case .count, .duration, .time: [.equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual]
+        case .word, .endpoint: [.equal, .notEqual]
+        case .text: [.equal, .notEqual, .contains]
+        case .list: [.contains]
+        }
+    }
+
+    /// The expression's value for this field, or why it is not one.
+    func value(_ text: String) -> Result<Value, RecordFilter.ParseError> {
+        func failure(_ why: String) -> Result<Value, RecordFilter.ParseError> { .failure(.init(description: why)) }
+        switch kind {
+        case .count:
+            guard let number = Int(text) else { return failure("\(name) needs a whole number, not '\(text)'") }
+            return .success(.number(Double(number)))
+        case .duration:
+            guard let nanoseconds = DurationText.nanoseconds(text) else {
+                return failure("\(name) needs a duration such as 10ms, 1.5s or 2 (seconds), not '\(text)'")
+            }
+            return .success(.number(Double(nanoseconds)))
+        case .time:
+            guard let seconds = Double(text), seconds.isFinite else {
+                return failure("\(name) needs seconds since the epoch, not '\(text)'")
+            }
+            return .success(.number(seconds))
+        case .word(let words), .list(let words):
+            guard words.contains(text) else { return failure("'\(text)' is not a \(name) value: " + words.joined(separator: ", ")) }
+            return .success(.text(text))
+        case .text:
+            return .success(.text(text))
+        case .endpoint:
+            guard let criterion = ConnectionCriterion(endpoint: text) else {
+                return failure(ConnectionCriterion.usageError(name, text))
+            }
+            return .success(.criterion(criterion))
+        }
+    }
+
+    /// The record's value for this field; nil when it has none.
+    func value(of record: ConnectionRecord) -> Value? { read(record) }
+
+    static func named(_ name: String) -> RecordField? { all.first { $0.name == name } }
+
+    /// Every field, in the JSON contract's order.
+    static let all: [RecordField] = {
+        let states = TCPState.allCases.map(\.rawValue)
+        func count(_ name: String, _ read: @escaping @Sendable (ConnectionRecord) -> Int) -> RecordField {
+            RecordField(name: name, kind: .count) { .number(Double(read($0))) }
+        }
+        func duration(_ name: String, _ read: @escaping @Sendable (ConnectionRecord) -> Int64?) -> RecordField {
+            RecordField(name: name, kind: .duration) { read($0).map { .number(Double($0)) } }
+        }
+        func word(_ name: String, _ words: [String], _ read: @escaping @Sendable (ConnectionRecord) -> String?) -> RecordField {
+            RecordField(name: name, kind: .word(words)) { read($0).map(Value.text) }
+        }
+        return [
+            count("id") { Int($0.id) },
+            count("ip_version") { Int($0.ipVersion) },
+            RecordField(name: "client", kind: .endpoint) { .endpoint($0.client) },
+            RecordField(name: "server", kind: .endpoint) { .endpoint($0.server) },
+            count("client.port") { Int($0.client.port) },
+            count("server.port") { Int($0.server.port) },
+            word("initiator_known", ["true", "false"]) { String($0.initiatorKnown) },
+            RecordField(name: "first_seen", kind: .time) { .number(Double($0.firstSeen.nanosecondsSinceEpoch) / 1e9) },
+            RecordField(name: "last_seen", kind: .time) { .number(Double($0.lastSeen.nanosecondsSinceEpoch) / 1e9) },
+            duration("duration") { $0.lastSeen - $0.firstSeen },
+            word("handshake", HandshakeOutcome.allCases.map(\.rawValue)) { $0.handshake.rawValue },
+            word("close", CloseOutcome.allCases.map(\.rawValue)) { $0.close.rawValue },
+            word("client_state", states) { $0.clientState?.rawValue },
+            word("server_state", states) { $0.serverState?.rawValue },
+            RecordField(name: "client_transitions", kind: .list(states)) { .list($0.clientTransitions.map(\.state.rawValue)) },
+            RecordField(name: "server_transitions", kind: .list(states)) { .list($0.serverTransitions.map(\.state.rawValue)) },
+            // The whole handshake, SYN to the client's ACK: tshark's tcp.analysis.initial_rtt,
+            // and what `check --max-handshake-rtt` limits.
+            duration("rtt") { record in record.synToSynAck.flatMap { first in record.synAckToAck.map { first + $0 } } },
+            duration("rtt.syn_synack") { $0.synToSynAck },
+            duration("rtt.synack_ack") { $0.synAckToAck },
+            count("client_packets") { $0.clientPackets },
+            count("server_packets") { $0.serverPackets },
+            count("client_bytes") { $0.clientBytes },
+            count("server_bytes") { $0.serverBytes },
+            count("syn_retransmissions") { $0.synRetransmissions },
+            RecordField(name: "anomalies", kind: .list(Anomaly.Kind.allCases.map(\.rawValue))) {
+                .list($0.anomalies.map(\.kind.rawValue))
+            },
+            word("zeek_conn_state", ["S0", "S1", "SF", "REJ", "S2", "S3", "RSTO", "RSTR", "RSTOS0", "RSTRH", "SH", "SHR",
+                                     "OTH"]) { $0.zeekConnState },
+            RecordField(name: "zeek_history", kind: .text) { .text($0.zeekHistory) },
+            word("end_reason", FinishReason.allCases.map(\.rawValue)) { $0.finishReason.rawValue },
+        ]
+    }()
+}

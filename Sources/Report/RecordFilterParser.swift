@@ -1,0 +1,148 @@
+/// Reads a `--where` expression by recursive descent:
+///
+///     expression := conjunction (("or" | "||") conjunction)*
+///     conjunction := negation (("and" | "&&") negation)*
+///     negation := ("not" | "!") negation | "(" expression ")" | FIELD OPERATOR VALUE
+///
+/// A value is a word (`CLOSE_WAIT`, `10ms`, `10.0.0.2:5432`, `[2001:db8::1]:443`)
+/// or text in double quotes.
+struct RecordFilterParser {
+    enum Token: Equatable {
+        case word(String)
+        case quoted(String)
+        case symbol(String)
+        case end
+
+        var shown: String {
+            switch self {
+            case .word(let text), .symbol(let text): "'\(text)'"
+            case .quoted(let text): "\"\(text)\""
+            case .end: "the end"
+            }
+        }
+    }
+
+    private var tokens: [Token] = []
+    private var position = 0
+    private var lexingFailure: RecordFilter.ParseError?
+
+    init(_ text: String) {
+        do throws(RecordFilter.ParseError) {
+            tokens = try Self.tokens(text)
+        } catch {
+            lexingFailure = error
+        }
+    }
+
+    mutating func parseWhole() throws(RecordFilter.ParseError) -> RecordFilter.Expression {
+        if let lexingFailure { throw lexingFailure }
+        guard tokens != [.end] else { throw Self.failure("is empty") }
+        let expression = try parseExpression()
+        guard current == .end else { throw Self.failure("expected 'and', 'or' or the end, found \(current.shown)") }
+        return expression
+    }
+
+    private var current: Token { tokens[position] }
+
+    private mutating func advance() -> Token {
+        defer { if position < tokens.count - 1 { position += 1 } }
+        return tokens[position]
+    }
+
+    private mutating func take(_ words: String...) -> Bool {
+        let matches: Bool
+        switch current {
+        case .word(let text): matches = words.contains(text.lowercased())
+        case .symbol(let text): matches = words.contains(text)
+        default: matches = false
+        }
+        if matches { _ = advance() }
+        return matches
+    }
+
+    private mutating func parseExpression() throws(RecordFilter.ParseError) -> RecordFilter.Expression {
+        var expression = try parseConjunction()
+        while take("or", "||") { expression = .or(expression, try parseConjunction()) }
+        return expression
+    }
+
+    private mutating func parseConjunction() throws(RecordFilter.ParseError) -> RecordFilter.Expression {
+        var expression = try parseNegation()
+        while take("and", "&&") { expression = .and(expression, try parseNegation()) }
+        return expression
+    }
+
+    private mutating func parseNegation() throws(RecordFilter.ParseError) -> RecordFilter.Expression {
+        if take("not", "!") { return .not(try parseNegation()) }
+        if take("(") {
+            let inner = try parseExpression()
+            guard take(")") else { throw Self.failure("expected ')', found \(current.shown)") }
+            return inner
+        }
+        return try parseComparison()
+    }
+
+    private mutating func parseComparison() throws(RecordFilter.ParseError) -> RecordFilter.Expression {
+        let fieldToken = advance()
+        guard case .word(let name) = fieldToken else { throw Self.failure("expected a field, found \(fieldToken.shown)") }
+        guard let field = RecordField.named(name) else {
+            throw Self.failure("unknown field '\(name)'; fields: " + RecordField.all.map(\.name).joined(separator: ", "))
+        }
+        let operatorToken = advance()
+        let text: String
+        switch operatorToken {
+        case .symbol(let symbol): text = symbol
+        case .word(let word) where word.lowercased() == "contains": text = "contains"
+        default: throw Self.failure("expected an operator after \(name), found \(operatorToken.shown)")
+        }
+        guard let comparison = RecordFilter.Comparison(rawValue: text == "=" ? "==" : text) else {
+            throw Self.failure("unknown operator '\(text)'; operators: "
+                               + RecordFilter.Comparison.allCases.map(\.rawValue).joined(separator: " "))
+        }
+        guard field.comparisons.contains(comparison) else {
+            throw Self.failure("\(name) takes " + field.comparisons.map(\.rawValue).joined(separator: " ")
+                               + ", not \(comparison.rawValue)")
+        }
+        let valueToken = advance()
+        switch valueToken {
+        case .word(let value), .quoted(let value):
+            switch field.value(value) {
+            case .success(let parsed): return .comparison(field, comparison, parsed)
+            case .failure(let error): throw error
+            }
+        default:
+            throw Self.failure("expected a value after \(name) \(comparison.rawValue), found \(valueToken.shown)")
+        }
+    }
+
+    private static func failure(_ why: String) -> RecordFilter.ParseError { .init(description: why) }
+
+    /// Words run until a space, a parenthesis, an operator character or a quote.
+    static func tokens(_ text: String) throws(RecordFilter.ParseError) -> [Token] {
+        var tokens: [Token] = []
+        var characters = Substring(text)
+        let operatorCharacters: Set<Character> = ["=", "!", "<", ">", "&", "|"]
+        while let first = characters.first {
+            if first.isWhitespace {
+                characters = characters.dropFirst()
+            } else if first == "(" || first == ")" {
+                tokens.append(.symbol(String(first)))
+                characters = characters.dropFirst()
+            } else if first == "\"" {
+                let rest = characters.dropFirst()
+                guard let close = rest.firstIndex(of: "\"") else { throw failure("a quote is not closed") }
+                tokens.append(.quoted(String(rest[..<close])))
+                characters = rest[rest.index(after: close)...]
+            } else if operatorCharacters.contains(first) {
+                let symbol = characters.prefix { operatorCharacters.contains($0) }
+                tokens.append(.symbol(String(symbol)))
+                characters = characters.dropFirst(symbol.count)
+            } else {
+                let word = characters.prefix { !$0.isWhitespace && !"()\"".contains($0) && !operatorCharacters.contains($0) }
+                tokens.append(.word(String(word)))
+                characters = characters.dropFirst(word.count)
+            }
+        }
+        return tokens + [.end]
+    }
+}

@@ -1,0 +1,101 @@
+import Report
+import TestSupport
+import Testing
+import Tracker
+
+/// `--where`: expressions over the JSON contract's fields, checked when
+/// read, and what they keep of real records.
+struct RecordFilterTests {
+    /// One record of each fixture named, as the tracker reports it.
+    static func record(_ fixture: String, _ index: Int = 0) throws -> ConnectionRecord {
+        try FixtureTracking.records(FixtureFiles.path(fixture))[index]
+    }
+
+    static func keeps(_ expression: String, _ fixture: String, _ index: Int = 0) throws -> Bool {
+        try RecordFilter(expression).matches(record(fixture, index))
+    }
+
+    @Test(arguments: [
+        // half-close.pcap ends with the server in CLOSE_WAIT; rst-abort.pcap with an RST after a 0.023 ms handshake.
+        ("server_state == CLOSE_WAIT", "half-close.pcap", true),
+        ("server_state == CLOSE_WAIT", "rst-abort.pcap", false),
+        ("server_state != CLOSE_WAIT", "rst-abort.pcap", true),
+        ("rtt < 10ms and close == rst", "rst-abort.pcap", true),
+        ("rtt > 10ms and close == rst", "rst-abort.pcap", false),
+        ("rtt > 10ms or close == rst", "rst-abort.pcap", true),
+        // `and` binds tighter than `or`; parentheses and `not` change that.
+        ("close == fin or close == rst and rtt > 1", "rst-abort.pcap", false),
+        ("(close == fin or close == rst) and rtt < 1", "rst-abort.pcap", true),
+        ("not close == rst", "rst-abort.pcap", false),
+        ("!(close == fin) && handshake == complete", "rst-abort.pcap", true),
+        // No RTT without a SYN-ACK: a comparison with nothing holds neither way.
+        ("rtt < 1s", "refused.pcap", false),
+        ("rtt >= 1s", "refused.pcap", false),
+        ("not rtt >= 1s", "refused.pcap", true),
+        ("server == 10.99.0.2:9", "refused.pcap", true),
+        ("server == 10.99.0.2", "refused.pcap", true),
+        ("server != 10.99.0.2:9", "refused.pcap", false),
+        ("server.port == 9 and client.port > 1024", "refused.pcap", true),
+        ("client_transitions contains SYN_SENT", "refused.pcap", true),
+        ("server_transitions contains SYN_RECEIVED", "refused.pcap", false),
+        ("zeek_conn_state == REJ and zeek_history == \"Sr\"", "refused.pcap", true),
+        ("zeek_history contains r", "refused.pcap", true),
+        ("syn_retransmissions >= 4", "unanswered-syn.pcap", true),
+        ("server_state == CLOSED", "unanswered-syn.pcap", false),
+        ("initiator_known == false", "mid-stream.pcap", true),
+        ("client_bytes == 10 and server_packets == 3", "mid-stream.pcap", true),
+        ("duration > 250ms and duration < 0.251", "mid-stream.pcap", true),
+        ("end_reason == end_of_input", "mid-stream.pcap", true),
+        ("ip_version == 6", "ipv6-loopback.pcap", true),
+        ("first_seen > 1796135000 and last_seen < 1796136000", "refused.pcap", true),
+    ])
+    func keeps(expression: String, fixture: String, kept: Bool) throws {
+        #expect(try Self.keeps(expression, fixture) == kept, "\(expression) on \(fixture)")
+    }
+
+    @Test func anomaliesAreAskedByKind() throws {
+        // retransmitted-fin.pcap: the client sends its FIN again.
+        #expect(try Self.keeps("anomalies contains retransmission", "retransmitted-fin.pcap"))
+        #expect(try !Self.keeps("anomalies contains retransmission", "refused.pcap"))
+    }
+
+    @Test(arguments: [
+        ("rttt > 1", "unknown field 'rttt'; fields: id, ip_version, client, server, client.port, server.port, "
+            + "initiator_known, first_seen, last_seen, duration, handshake, close, client_state, server_state, "
+            + "client_transitions, server_transitions, rtt, rtt.syn_synack, rtt.synack_ack, client_packets, "
+            + "server_packets, client_bytes, server_bytes, syn_retransmissions, anomalies, zeek_conn_state, "
+            + "zeek_history, end_reason"),
+        ("close == fine", "'fine' is not a close value: fin, simultaneous, rst, none"),
+        ("rtt => 1", "unknown operator '=>'; operators: == != < <= > >= contains"),
+        ("close > fin", "close takes == !=, not >"),
+        ("anomalies == retransmission", "anomalies takes contains, not =="),
+        ("rtt > fast", "rtt needs a duration such as 10ms, 1.5s or 2 (seconds), not 'fast'"),
+        ("server == ::1:8080", "server needs HOST:PORT, [IPv6]:PORT or HOST, not '::1:8080': write [::1]:8080 for a port, "
+            + "or [::1:8080] for the address alone"),
+        ("client_bytes >= many", "client_bytes needs a whole number, not 'many'"),
+        ("close == fin and", "expected a field, found the end"),
+        ("(close == fin", "expected ')', found the end"),
+        ("close == fin close == rst", "expected 'and', 'or' or the end, found 'close'"),
+        ("close fin", "expected an operator after close, found 'fin'"),
+        ("zeek_history == \"Sr", "a quote is not closed"),
+        ("", "is empty"),
+    ])
+    func aMistakeIsNamed(expression: String, error: String) {
+        #expect(throws: RecordFilter.ParseError(description: error)) { try RecordFilter(expression) }
+    }
+
+    /// With `--where`, a connection's earlier events wait for its record:
+    /// port-reuse.pcap has two connections on one address pair, and only
+    /// the second ends with the client in TIME_WAIT.
+    @Test func heldEventsPassOnlyForAKeptConnection() throws {
+        let events = try FixtureTracking.events(FixtureFiles.path("port-reuse.pcap"))
+        var selection = ConnectionSelection(TransitionLines(colors: false), criterion: nil,
+                                            filter: try RecordFilter("client_state == TIME_WAIT"))
+        let lines = LineBuffer()
+        var sink = lines
+        for event in events { selection.render(event, to: &sink) }
+        #expect(lines.lines.count == 11)
+        #expect(lines.lines.allSatisfy { $0.contains(" #2 ") })
+        #expect(selection.matched == 1)
+    }
+}
