@@ -5,9 +5,10 @@ SWIFT ?= swift
 DEMO ?= Fixtures/ipv4-loopback.pcap
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get -y -q
-# Debian packages the build needs (libpcap-dev) and the tests use; the
-# targets below that need more add them, and `deps` installs what is missing.
-PACKAGES := libpcap-dev pkg-config
+# Debian packages the build needs (libpcap-dev) and the tests use (tshark, the
+# oracle for per-packet fields and conversations); the targets below that need
+# more add them, and `deps` installs what is missing.
+PACKAGES := libpcap-dev pkg-config tshark
 
 .PHONY: run test deps build release fixtures golden bench fuzz sanitize clean
 
@@ -37,7 +38,6 @@ release: deps
 
 # Throughput against a C libpcap baseline and tshark in the same run, memory
 # per open connection, allocations per packet; results in .bench/ (see Benchmarks/run).
-bench: PACKAGES += tshark
 bench: deps release
 	Benchmarks/run
 
@@ -66,7 +66,7 @@ sanitize: deps
 	@echo "sanitize: AddressSanitizer, ThreadSanitizer and memcheck runs passed"
 
 # Re-records every fixture from real sockets (root, tcpdump, tshark, nftables).
-fixtures: PACKAGES += tcpdump tshark nftables
+fixtures: PACKAGES += tcpdump nftables
 fixtures: deps
 	Fixtures/record
 

@@ -5,12 +5,13 @@ import Tracker
 /// golden tests and `make golden` all read it. A new format is a renderer
 /// in `Report` plus a case here and its line in `withRenderer`.
 public enum OutputFormat: String, CaseIterable, Sendable {
-    case transitions, table, json, zeek, ladder, steps, mermaid, summary, segments
+    case transitions, table, conv, json, zeek, ladder, steps, mermaid, summary, segments
 
     /// What `--help` says of it, beside its name, if anything.
     public var note: String? {
         switch self {
         case .transitions: "one line per state change, the default"
+        case .conv: "frames and bytes each way, as tshark -z conv,tcp"
         case .json: "NDJSON"
         case .zeek: "conn.log"
         case .ladder: "a sequence diagram"
@@ -31,7 +32,7 @@ public enum OutputFormat: String, CaseIterable, Sendable {
     public var isMachineReadable: Bool {
         switch self {
         case .json, .zeek, .mermaid: true
-        case .transitions, .table, .ladder, .steps, .summary, .segments: false
+        case .transitions, .table, .conv, .ladder, .steps, .summary, .segments: false
         }
     }
 
@@ -46,6 +47,7 @@ public enum OutputFormat: String, CaseIterable, Sendable {
         switch self {
         case .transitions: try visitor.visit(TransitionLines(colors: options.colors))
         case .table: try visitor.visit(ConnectionRows())
+        case .conv: try visitor.visit(ConversationRows(order: options.conversationOrder))
         case .json: try visitor.visit(JSONLines())
         case .zeek: try visitor.visit(ZeekConnLog())
         case .ladder: try visitor.visit(LadderDiagram())
@@ -82,10 +84,13 @@ public struct RenderingOptions: Sendable {
     public var colors: Bool
     /// The steps format's language.
     public var language: StepTable.Language
+    /// The conv format's row order (`--sort`).
+    public var conversationOrder: ConversationRows.Order
 
-    public init(colors: Bool = false, language: StepTable.Language = .en) {
+    public init(colors: Bool = false, language: StepTable.Language = .en, conversationOrder: ConversationRows.Order = .start) {
         self.colors = colors
         self.language = language
+        self.conversationOrder = conversationOrder
     }
 }
 

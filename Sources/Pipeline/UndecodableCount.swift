@@ -13,7 +13,7 @@ struct UndecodableCount {
         do throws(DecodeFailure) {
             try SegmentDecoder.decode(packet.bytes, linkType: LinkType(rawValue: packet.linkType),
                                       timestamp: Timestamp(seconds: packet.seconds, nanoseconds: packet.nanoseconds),
-                                      into: &segment)
+                                      wireLength: packet.originalLength, into: &segment)
             return true
         } catch {
             switch error {

@@ -17,14 +17,26 @@ enum TimeText {
         seconds(Timestamp(nanosecondsSinceEpoch: nanoseconds))
     }
 
+    /// A duration in nanoseconds as seconds with six decimals, whatever the
+    /// capture's precision, so table columns stay aligned: `0.351122`.
+    static func seconds(roundedToMicroseconds nanoseconds: Int64) -> String {
+        microseconds(nanoseconds, inUnitsOf: 1_000_000, digits: 6)
+    }
+
     /// A duration in nanoseconds as milliseconds with three decimals,
     /// rounded half away from zero: `12.345`, `-1.500`. Negative when
     /// capture time ran backwards (a file read twice, clocks that differ
     /// between interfaces, an NTP step).
     static func milliseconds(_ nanoseconds: Int64) -> String {
+        microseconds(nanoseconds, inUnitsOf: 1000, digits: 3)
+    }
+
+    /// Rounded to the microsecond, half away from zero, and written in a
+    /// unit of `unit` microseconds with `digits` decimals.
+    private static func microseconds(_ nanoseconds: Int64, inUnitsOf unit: UInt64, digits: Int) -> String {
         let micros = (nanoseconds.magnitude + 500) / 1000
-        let fraction = String(micros % 1000)
-        return (nanoseconds < 0 && micros > 0 ? "-" : "") + "\(micros / 1000)."
-            + String(repeating: "0", count: 3 - fraction.count) + fraction
+        let fraction = String(micros % unit)
+        return (nanoseconds < 0 && micros > 0 ? "-" : "") + "\(micros / unit)."
+            + String(repeating: "0", count: digits - fraction.count) + fraction
     }
 }

@@ -8,10 +8,10 @@ public enum SegmentDecoder {
     }
 
 
-    public static func decode(_ frame: UnsafeRawBufferPointer, linkType: LinkType,
-                              timestamp: Timestamp) throws(DecodeFailure) -> TCPSegment {
+    public static func decode(_ frame: UnsafeRawBufferPointer, linkType: LinkType, timestamp: Timestamp,
+                              wireLength: Int? = nil) throws(DecodeFailure) -> TCPSegment {
         var segment = TCPSegment.zero
-        try decode(frame, linkType: linkType, timestamp: timestamp, into: &segment)
+        try decode(frame, linkType: linkType, timestamp: timestamp, wireLength: wireLength, into: &segment)
         return segment
     }
 
@@ -19,15 +19,18 @@ public enum SegmentDecoder {
     /// path (as gopacket's DecodingLayerParser decodes into preallocated
     /// layers): a returned segment was copied once per layer of calls, and
     /// those copies were the largest cost of reading a capture. On failure
-    /// `segment` holds no meaningful value.
+    /// `segment` holds no meaningful value. `wireLength` is the frame's
+    /// length on the wire (the capture record's original length), where the
+    /// capture kept fewer bytes; without it, the bytes given.
     public static func decode(_ frame: UnsafeRawBufferPointer, linkType: LinkType, timestamp: Timestamp,
-                              into segment: inout TCPSegment) throws(DecodeFailure) {
+                              wireLength: Int? = nil, into segment: inout TCPSegment) throws(DecodeFailure) {
         let (version, network) = try networkLayer(of: frame, linkType: linkType)
         if version == 4 {
             try decodeIPv4(network, timestamp: timestamp, into: &segment)
         } else {
             try decodeIPv6(network, timestamp: timestamp, into: &segment)
         }
+        segment.frameLength = max(wireLength ?? 0, frame.count)
     }
 
     /// Strips the link layer: the IP version and the bytes from the IP header on.

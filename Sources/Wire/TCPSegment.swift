@@ -21,6 +21,8 @@ public struct TCPSegment: Equatable, Sendable {
     /// Set when the IP header said more fragments follow: the payload
     /// length then covers only this fragment.
     public var isFragment: Bool
+    @usableFromInline
+    var storedFrameLength: UInt32
 
     /// Payload bytes on the wire (from the IP length), even where the
     /// capture's snaplen kept fewer.
@@ -28,6 +30,15 @@ public struct TCPSegment: Equatable, Sendable {
     public var payloadLength: Int {
         get { Int(storedPayloadLength) }
         set { storedPayloadLength = UInt32(clamping: newValue) }
+    }
+
+    /// The whole frame's length on the wire, link header included: what
+    /// tshark's `frame.len` and `-z conv` count. The IP length where no
+    /// frame was decoded (segments made in code).
+    @inlinable
+    public var frameLength: Int {
+        get { Int(storedFrameLength) }
+        set { storedFrameLength = UInt32(clamping: newValue) }
     }
 
     /// The IP packet's length on the wire (IPv4 total length; IPv6 header
@@ -55,6 +66,7 @@ public struct TCPSegment: Equatable, Sendable {
         self.options = options
         self.isFragment = isFragment
         storedIPLength = UInt32(clamping: ipLength ?? (source.address.isIPv6 ? 60 : 40) + payloadLength)
+        storedFrameLength = storedIPLength
     }
 
     /// A placeholder to decode into (`SegmentDecoder.decode(_:linkType:timestamp:into:)`).

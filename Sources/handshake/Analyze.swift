@@ -52,6 +52,9 @@ struct Analyze: ParsableCommand {
     @Option(help: "Language of the steps format: en or ko (the study note's Korean).")
     var lang: StepTable.Language = .en
 
+    @Option(help: "Row order of the conv format: start, or largest first by frames, bytes or duration.")
+    var sort: ConversationRows.Order = .start
+
     @Option(name: .customLong("connection"), help: ArgumentHelp("Show only the connection with this id.",
                                                                  valueName: "id"))
     var connectionID: UInt64?
@@ -103,7 +106,7 @@ struct Analyze: ParsableCommand {
                                 ?? connectionEndpoint.map { "--conn \($0)" },
                             summary: !summary || format == .summary ? nil : format.isMachineReadable ? .stderr : .stdout)
         do throws(CaptureError) {
-            if try format.withRenderer(RenderingOptions(colors: colors, language: lang), &run) == nil {
+            if try format.withRenderer(RenderingOptions(colors: colors, language: lang, conversationOrder: sort), &run) == nil {
                 try pipeline.listSegments(to: output)
             }
         } catch {
@@ -172,6 +175,8 @@ enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
 }
 
 extension StepTable.Language: ExpressibleByArgument {}
+
+extension ConversationRows.Order: ExpressibleByArgument {}
 
 extension RecordFilter {
     /// `--where`'s value, or a usage error that says what is wrong with it.

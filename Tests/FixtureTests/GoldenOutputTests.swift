@@ -27,7 +27,7 @@ struct GoldenOutputTests {
     @Test func noGoldenFileIsLeftOver() throws {
         let present = try FileManager.default.contentsOfDirectory(atPath: Self.directory.path)
         #expect(Set(present) == Set(Self.goldenFiles))
-        #expect(Self.goldenFiles.count == 90)
+        #expect(Self.goldenFiles.count == 100)
     }
 
     @Test(arguments: goldenFiles)
@@ -77,5 +77,45 @@ struct StepTableStateTests {
                         "\(fixture) #\(record.id) column \(column): \(shown)")
             }
         }
+    }
+}
+
+/// `--format conv` counts as `tshark -z conv,tcp` does. The oracle is
+/// tshark's per-packet fields (tcp.stream, frame.len, frame.time_relative)
+/// summed per stream, which `-z conv` prints rounded to kB.
+struct ConversationTests {
+    @Test(arguments: StepTableStateTests.fixtures)
+    func framesAndBytesEachWayAreTsharks(fixture: String) throws {
+        let rows = try Tshark.fields(FixtureFiles.path(fixture), ["tcp.stream", "ip.src", "ipv6.src", "tcp.srcport",
+                                                                  "frame.len", "frame.time_relative"])
+        var streams: [String: [[String]]] = [:]
+        var order: [String] = []
+        for row in rows {
+            if streams[row[0]] == nil { order.append(row[0]) }
+            streams[row[0], default: []].append(row)
+        }
+        // Each stream as our row prints it: C→S and S→C frames and bytes; the
+        // side that sent the first packet is the client in these fixtures.
+        var expected: [String] = []
+        for stream in order {
+            let packets = streams[stream]!
+            let first = packets[0][1] + packets[0][2] + ":" + packets[0][3]
+            let fromFirst = packets.filter { $0[1] + $0[2] + ":" + $0[3] == first }
+            let fromOther = packets.filter { $0[1] + $0[2] + ":" + $0[3] != first }
+            let bytes = { (list: [[String]]) in list.map { Int($0[4])! }.reduce(0, +) }
+            // Nanoseconds from tshark's nine decimals, rounded to the microsecond as the column is.
+            let nanoseconds = { (text: String) in Int64(text.replacingOccurrences(of: ".", with: ""))! }
+            let start = nanoseconds(packets[0][5])
+            let seconds = { (value: Int64) in String(format: "%.6f", Double((value + 500) / 1000) / 1e6) }
+            expected.append(([fromFirst.count, bytes(fromFirst), fromOther.count, bytes(fromOther),
+                              packets.count, bytes(packets)].map(String.init)
+                             + [seconds(start), seconds(nanoseconds(packets.last![5]) - start)]).joined(separator: " "))
+        }
+        let events = try FixtureTracking.events(FixtureFiles.path(fixture))
+        let text = try #require(OutputFormat.conv.render(events))
+        let ours = text.split(separator: "\n").dropFirst().map { line in
+            line.split(separator: " ").dropFirst(2).joined(separator: " ")
+        }
+        #expect(ours.sorted() == expected.sorted(), "\(fixture)")
     }
 }

@@ -75,13 +75,14 @@ struct OutputFormatTests {
     @Test func everyTrackingFormatHasItsRenderer() {
         var name = Name()
         let renderers = OutputFormat.allCases.map { $0.withRenderer(RenderingOptions(), &name) }
-        #expect(renderers == ["TransitionLines", "ConnectionRows", "JSONLines", "ZeekConnLog", "LadderDiagram",
+        #expect(renderers == ["TransitionLines", "ConnectionRows", "ConversationRows", "JSONLines", "ZeekConnLog", "LadderDiagram",
                               "StepTable", "MermaidDiagram", "Summary", nil])
         #expect(OutputFormat.allCases.filter { !$0.tracksConnections } == [.segments])
     }
 
     @Test func helpListsEveryFormat() {
-        #expect(OutputFormat.helpText == "transitions (one line per state change, the default), table, json (NDJSON), "
+        #expect(OutputFormat.helpText == "transitions (one line per state change, the default), table, "
+            + "conv (frames and bytes each way, as tshark -z conv,tcp), json (NDJSON), "
             + "zeek (conn.log), ladder (a sequence diagram), steps (the study note's step table), mermaid, summary, "
             + "segments (tcpdump-like lines, no tracking)")
     }

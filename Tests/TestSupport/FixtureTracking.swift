@@ -11,7 +11,8 @@ public enum FixtureTracking {
         while let packet = try file.nextPacket() {
             segments.append(try SegmentDecoder.decode(
                 packet.bytes, linkType: LinkType(rawValue: packet.linkType),
-                timestamp: Timestamp(seconds: packet.seconds, nanoseconds: packet.nanoseconds)))
+                timestamp: Timestamp(seconds: packet.seconds, nanoseconds: packet.nanoseconds),
+                wireLength: packet.originalLength))
         }
         return segments
     }

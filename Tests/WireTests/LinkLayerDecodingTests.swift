@@ -5,7 +5,27 @@ import Testing
 /// 802.1Q/802.1ad (IEEE 802.3, 802.1Q), tcpdump.org's LINKTYPE_LINUX_SLL,
 /// LINKTYPE_LINUX_SLL2, LINKTYPE_NULL/LOOP and LINKTYPE_RAW pages.
 struct LinkLayerDecodingTests {
-    let expected = try! decode(Frames.ipv4SYN, .ipv4)
+    let expected = try! WireTests.decode(Frames.ipv4SYN, .ipv4)
+
+    /// The TCP segment of a frame, its frame length aside (that differs by link type by design).
+    func decode(_ bytes: [UInt8], _ linkType: LinkType) throws(DecodeFailure) -> TCPSegment {
+        var segment = try WireTests.decode(bytes, linkType)
+        segment.frameLength = expected.frameLength
+        return segment
+    }
+
+    /// tshark's `frame.len`: the whole frame, link header included, or the
+    /// length on the wire where the capture kept fewer bytes.
+    @Test func frameLengthIsTheWholeFrame() throws {
+        let frame = Frames.ethernet(etherType: 0x0800, Frames.ipv4SYN)
+        #expect(try WireTests.decode(frame, .ethernet).frameLength == frame.count)
+        #expect(expected.frameLength == Frames.ipv4SYN.count)
+        let cut = try frame.withUnsafeBytes { buffer throws(DecodeFailure) in
+            try SegmentDecoder.decode(buffer, linkType: .ethernet, timestamp: Timestamp(nanosecondsSinceEpoch: 0),
+                                      wireLength: 1514)
+        }
+        #expect(cut.frameLength == 1514)
+    }
 
     @Test func ethernet() throws {
         #expect(try decode(Frames.ethernet(etherType: 0x0800, Frames.ipv4SYN), .ethernet) == expected)

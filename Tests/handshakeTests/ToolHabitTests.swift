@@ -103,7 +103,7 @@ struct ToolHabitTests {
         let outcome = try Self.handshake(["-r", "refused.pcap", "--format", "jsno"])
         #expect(outcome.status == 64)
         #expect(outcome.stderr.split(separator: "\n").first.map(String.init) == "Error: The value 'jsno' is invalid for '--format <format>': "
-                + "give one of transitions, table, json, zeek, ladder, steps, mermaid, summary, segments")
+                + "give one of transitions, table, conv, json, zeek, ladder, steps, mermaid, summary, segments")
     }
 
     /// Before: "Missing value for '-c'": -5 was taken for an option.
