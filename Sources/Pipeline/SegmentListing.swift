@@ -1,12 +1,15 @@
 import Capture
 import Report
+import Tracker
 import Wire
 
-/// `--format segments`: decoded segments, no tracking.
+/// `--format segments`: decoded segments, no state tracking; each with
+/// tshark's analysis marks (`[TCP Retransmission]`).
 struct SegmentListing {
     private let output: LineOutput
     private var undecodable = UndecodableCount()
     private var segment = TCPSegment.zero
+    private var analyzer = SegmentAnalyzer()
 
     init(output: LineOutput) {
         self.output = output
@@ -14,7 +17,7 @@ struct SegmentListing {
 
     mutating func consume(_ packet: CapturedPacket) {
         guard undecodable.decode(packet, into: &segment) else { return }
-        output.write(SegmentLine.render(segment))
+        output.write(SegmentLine.render(segment, marks: analyzer.marks(for: segment)))
     }
 
     func finish() {

@@ -12,6 +12,8 @@ struct ConnectionHistories {
     struct Step {
         var sender: Role
         var segment: TCPSegment
+        /// tshark's analysis of it: retransmission, duplicate ACK, ….
+        var marks: SegmentMarks = []
         var transitions: [TransitionEvent] = []
     }
 
@@ -44,7 +46,7 @@ struct ConnectionHistories {
         case .segment(let segment):
             var history = open[segment.connectionID, default: History()]
             if history.omitted == 0, history.steps.count < Self.maximumSteps, kept < budget {
-                history.steps.append(Step(sender: segment.sender, segment: segment.segment))
+                history.steps.append(Step(sender: segment.sender, segment: segment.segment, marks: segment.marks))
                 kept += 1
             } else {
                 history.omitted += 1

@@ -32,7 +32,7 @@ public struct LadderDiagram: ConnectionRenderer {
         for step in history.steps {
             let fromClient = step.sender == .client
             let label = FlagWords.words(step.segment.flags) + " "
-                + sequence.describe(step.segment, fromClient: fromClient)
+                + sequence.describe(step.segment, fromClient: fromClient) + marks(step.marks)
             rows.append((TimeText.milliseconds(step.segment.timestamp - start), chain(step.transitions, .client),
                          arrow(label, rightward: fromClient), chain(step.transitions, .server)))
         }
@@ -72,6 +72,11 @@ public struct LadderDiagram: ConnectionRenderer {
     /// A state with `*` if inferred, `~` if assumed.
     static func mark(_ transition: StateTransition) -> String {
         transition.state.rawValue + (transition.assumed ? "~" : transition.inferred ? "*" : "")
+    }
+
+    /// tshark's words for a segment's marks, shorter: ` [Retransmission]`, ` [Dup ACK]`.
+    static func marks(_ marks: SegmentMarks) -> String {
+        marks.labels.map { " [" + $0.dropFirst("TCP ".count) + "]" }.joined()
     }
 
     /// Every state `role` passed through in `transitions`, in order:

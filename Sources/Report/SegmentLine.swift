@@ -1,11 +1,15 @@
+import Tracker
 import Wire
 
 /// One line per TCP segment in the shape of `tcpdump -nn -tt -S`, so the
 /// two can be read side by side:
 ///
 ///     1700000000.123456 IP 10.0.0.1.51514 > 10.0.0.2.80: Flags [S], seq 1, win 64240, options [mss 1460], length 0
+///
+/// followed by tshark's analysis marks, as its Info column writes them:
+/// `[TCP Retransmission]`, `[TCP Dup ACK]`.
 public enum SegmentLine {
-    public static func render(_ segment: TCPSegment, fractionDigits: Int = 6) -> String {
+    public static func render(_ segment: TCPSegment, marks: SegmentMarks = [], fractionDigits: Int = 6) -> String {
         var line = segment.timestamp.formatted(fractionDigits: fractionDigits)
         line += segment.source.address.isIPv6 ? " IP6 " : " IP "
         line += "\(segment.source) > \(segment.destination): Flags [\(segment.flags.tcpdumpNotation)]"
@@ -22,6 +26,7 @@ public enum SegmentLine {
         let options = render(segment.options)
         if !options.isEmpty { line += ", options [\(options)]" }
         line += ", length \(segment.payloadLength)"
+        for label in marks.labels { line += " [\(label)]" }
         return line
     }
 

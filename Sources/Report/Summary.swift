@@ -50,9 +50,12 @@ public struct Summary: ConnectionRenderer {
         if record.zeekHistory.utf8.contains(UInt8(ascii: "r")) { resetsByServer += 1 }
         synRetransmissions += record.synRetransmissions
         if record.synRetransmissions > 0 { connectionsRetransmittingSYN += 1 }
-        for anomaly in record.anomalies {
+        // An anomaly is kept per kind and sender: a connection where both
+        // sides showed one is still one connection.
+        for (index, anomaly) in record.anomalies.enumerated() {
             let totals = anomalies[anomaly.kind] ?? (0, 0)
-            anomalies[anomaly.kind] = (totals.count + anomaly.count, totals.connections + 1)
+            let counted = record.anomalies[..<index].contains { $0.kind == anomaly.kind }
+            anomalies[anomaly.kind] = (totals.count + anomaly.count, totals.connections + (counted ? 0 : 1))
         }
     }
 

@@ -51,6 +51,9 @@ struct Connection {
     var observations: Observations = []
     /// Counted up to UInt32.max, where it stays.
     var synRetransmissions: UInt32 = 0
+    /// tshark's per-segment analysis: what each direction remembers besides its endpoint's tracking.
+    var clientAnalysis = DirectionAnalysis()
+    var serverAnalysis = DirectionAnalysis()
     let addresses: AddressPair
     /// Set once the record has been reported; the entry lingers briefly to absorb stray segments.
     var isReported = false

@@ -2,16 +2,15 @@ import Wire
 
 /// What is unusual about a connection's segments, counted per kind and sender.
 extension Connection {
-    mutating func noteAnomalies(_ segment: TCPSegment, sender: Role, advanced: Bool,
-                                        sink: inout some ConnectionEventSink) {
+    mutating func noteAnomalies(_ segment: TCPSegment, sender: Role, marks: SegmentMarks,
+                                sink: inout some ConnectionEventSink) {
         let flags = segment.flags
         let controls = (flags.contains(.syn) ? 1 : 0) + (flags.contains(.fin) ? 1 : 0) + (flags.contains(.rst) ? 1 : 0)
         if controls > 1 { recordAnomaly(.impossibleFlags, sender: sender, at: segment.timestamp, sink: &sink) }
-        if !advanced, segment.payloadLength > 0 || flags.contains(.fin), !flags.contains(.rst) {
-            recordAnomaly(.retransmission, sender: sender, at: segment.timestamp, sink: &sink)
-        }
-        if segment.window == 0, !flags.contains(.rst) {
-            recordAnomaly(.zeroWindow, sender: sender, at: segment.timestamp, sink: &sink)
+        // Most segments carry no mark: one test, then the kinds.
+        guard !marks.subtracting(Anomaly.Kind.chatter).isEmpty else { return }
+        for (mark, kind) in Anomaly.Kind.marked where marks.contains(mark) {
+            recordAnomaly(kind, sender: sender, at: segment.timestamp, sink: &sink)
         }
     }
 

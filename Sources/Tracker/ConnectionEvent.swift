@@ -32,13 +32,17 @@ public struct SegmentEvent: Sendable {
     public var server: Endpoint
     public var sender: Role
     public var segment: TCPSegment
+    /// What tshark's analysis says of it: retransmission, duplicate ACK, ….
+    public var marks: SegmentMarks
 
-    public init(connectionID: UInt64, client: Endpoint, server: Endpoint, sender: Role, segment: TCPSegment) {
+    public init(connectionID: UInt64, client: Endpoint, server: Endpoint, sender: Role, segment: TCPSegment,
+                marks: SegmentMarks = []) {
         self.connectionID = connectionID
         self.client = client
         self.server = server
         self.sender = sender
         self.segment = segment
+        self.marks = marks
     }
 }
 

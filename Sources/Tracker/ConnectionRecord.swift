@@ -68,8 +68,26 @@ public struct Anomaly: Equatable, Sendable {
     public enum Kind: String, Sendable, CaseIterable {
         /// An RST whose sequence number is outside the receiver's window (ignored).
         case rstOutOfWindow = "rst_out_of_window"
-        /// Payload or FIN sent again.
+        /// Payload, SYN or FIN sent again (tshark's tcp.analysis.retransmission).
         case retransmission
+        /// Sent again after two or more duplicate ACKs asked for it.
+        case fastRetransmission = "fast_retransmission"
+        /// Sent again though the receiver had acknowledged it.
+        case spuriousRetransmission = "spurious_retransmission"
+        /// Below the highest sequence sent, within a round trip of it.
+        case outOfOrder = "out_of_order"
+        /// An ACK that repeats the one before: the receiver is missing data.
+        case duplicateAck = "duplicate_ack"
+        /// One byte past a zero window.
+        case zeroWindowProbe = "zero_window_probe"
+        /// Data that fills the receiver's advertised window.
+        case windowFull = "window_full"
+        /// A segment one byte behind the next sequence number, to keep the connection alive.
+        case keepAlive = "keep_alive"
+        /// An ACK for data the capture never showed.
+        case ackedUnseenSegment = "acked_unseen_segment"
+        /// A gap in the sequence numbers: the capture missed a segment.
+        case previousSegmentNotCaptured = "previous_segment_not_captured"
         /// A SYN with a different ISN inside a connection that was still open.
         case synInConnection = "syn_in_connection"
         /// A zero receive window.

@@ -10,13 +10,14 @@ extension Connection {
         let receiver = sender.peer
         let flags = segment.flags
         lastSeen = max(lastSeen, segment.timestamp)
+        let marks = analyze(segment, sender: sender)
         if reports.contains(.segments) {
             sink.receive(.segment(SegmentEvent(connectionID: id, client: clientEndpoint, server: serverEndpoint,
-                                               sender: sender, segment: segment)))
+                                               sender: sender, segment: segment, marks: marks)))
         }
         let advanced = endpoints[sender].recordSent(segment)
         zeek.update(segment, fromOriginator: sender == .client, advancedSequence: advanced)
-        noteAnomalies(segment, sender: sender, advanced: advanced, sink: &sink)
+        noteAnomalies(segment, sender: sender, marks: marks, sink: &sink)
 
         if flags.contains(.rst) {
             settlePendingReceipt(of: sender, by: segment, sink: &sink)
@@ -52,6 +53,21 @@ extension Connection {
         } else if pending.time < segment.timestamp {
             endpoints[sender].pending?.time = segment.timestamp
         }
+    }
+
+    /// tshark's marks for the segment, from both directions as they stood before it.
+    @inline(__always)
+    private mutating func analyze(_ segment: TCPSegment, sender: Role) -> SegmentMarks {
+        let elapsed = UInt32(truncatingIfNeeded: (segment.timestamp - firstSeen) / 1000)
+        let handshakeRTT = lastSYNTime.flatMap { syn in handshakeACKTime.map { $0 - syn } }
+        if sender == .client {
+            return DirectionAnalysis.analyze(segment, sender: endpoints[.client], receiver: endpoints[.server],
+                                             own: &clientAnalysis, reverse: &serverAnalysis, elapsed: elapsed,
+                                             handshakeRTT: handshakeRTT)
+        }
+        return DirectionAnalysis.analyze(segment, sender: endpoints[.server], receiver: endpoints[.client],
+                                         own: &serverAnalysis, reverse: &clientAnalysis, elapsed: elapsed,
+                                         handshakeRTT: handshakeRTT)
     }
 
     mutating func processSentSYN(_ segment: TCPSegment, from sender: Role, sink: inout some ConnectionEventSink) {
