@@ -62,7 +62,7 @@ public struct Pipeline {
 
     /// `--format segments`: each decoded segment as a tcpdump-like line, no tracking.
     public func listSegments(to output: LineOutput) throws(CaptureError) {
-        var listing = SegmentListing(output: output)
+        var listing = SegmentListing(output: output, saysWhatWasSeen: saysWhatWasSeen)
         defer { listing.finish() }
         try source.run({ packet, _ in
             listing.consume(packet)

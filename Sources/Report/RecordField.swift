@@ -11,12 +11,12 @@ struct RecordField: Sendable {
         case duration
         /// Seconds since the epoch.
         case time
-        /// One of a few words (an outcome, a state).
-        case word([String])
+        /// One of a few words (an outcome, a state): `words`.
+        case word
         /// Free text (Zeek's history letters).
         case text
-        /// A list of words, asked with `contains`.
-        case list([String])
+        /// A list of `words`, asked with `contains`.
+        case list
         /// An endpoint, asked as `--conn` takes one (`10.0.0.2:5432`, `[2001:db8::1]`, `10.0.0.2`).
         case endpoint
     }
@@ -31,6 +31,10 @@ struct RecordField: Sendable {
 
     let name: String
     let kind: Kind
+    /// The values a word or a list may hold. Apart from `kind`: an array in
+    /// an enum payload shares its pointer's spare bits with the case, and
+    /// LeakSanitizer took the global table's lists for leaks.
+    var words: [String] = []
     let read: @Sendable (ConnectionRecord) -> Value?
 
     /// The comparisons that mean something for this kind of value.
@@ -60,7 +64,7 @@ struct RecordField: Sendable {
                 return failure("\(name) needs seconds since the epoch, not '\(text)'")
             }
             return .success(.number(seconds))
-        case .word(let words), .list(let words):
+        case .word, .list:
             guard words.contains(text) else { return failure("'\(text)' is not a \(name) value: " + words.joined(separator: ", ")) }
             return .success(.text(text))
         case .text:
@@ -88,7 +92,7 @@ struct RecordField: Sendable {
             RecordField(name: name, kind: .duration) { read($0).map { .number(Double($0)) } }
         }
         func word(_ name: String, _ words: [String], _ read: @escaping @Sendable (ConnectionRecord) -> String?) -> RecordField {
-            RecordField(name: name, kind: .word(words)) { read($0).map(Value.text) }
+            RecordField(name: name, kind: .word, words: words) { read($0).map(Value.text) }
         }
         return [
             count("id") { Int($0.id) },
@@ -105,8 +109,12 @@ struct RecordField: Sendable {
             word("close", CloseOutcome.allCases.map(\.rawValue)) { $0.close.rawValue },
             word("client_state", states) { $0.clientState?.rawValue },
             word("server_state", states) { $0.serverState?.rawValue },
-            RecordField(name: "client_transitions", kind: .list(states)) { .list($0.clientTransitions.map(\.state.rawValue)) },
-            RecordField(name: "server_transitions", kind: .list(states)) { .list($0.serverTransitions.map(\.state.rawValue)) },
+            RecordField(name: "client_transitions", kind: .list, words: states) {
+                .list($0.clientTransitions.map(\.state.rawValue))
+            },
+            RecordField(name: "server_transitions", kind: .list, words: states) {
+                .list($0.serverTransitions.map(\.state.rawValue))
+            },
             // The whole handshake, SYN to the client's ACK: tshark's tcp.analysis.initial_rtt,
             // and what `check --max-handshake-rtt` limits.
             duration("rtt") { record in record.synToSynAck.flatMap { first in record.synAckToAck.map { first + $0 } } },
@@ -117,7 +125,7 @@ struct RecordField: Sendable {
             count("client_bytes") { $0.clientBytes },
             count("server_bytes") { $0.serverBytes },
             count("syn_retransmissions") { $0.synRetransmissions },
-            RecordField(name: "anomalies", kind: .list(Anomaly.Kind.allCases.map(\.rawValue))) {
+            RecordField(name: "anomalies", kind: .list, words: Anomaly.Kind.allCases.map(\.rawValue)) {
                 .list($0.anomalies.map(\.kind.rawValue))
             },
             word("zeek_conn_state", ["S0", "S1", "SF", "REJ", "S2", "S3", "RSTO", "RSTR", "RSTOS0", "RSTRH", "SH", "SHR",

@@ -30,6 +30,8 @@ struct ToolHabitTests {
         #expect(outcome.stderr == "handshake: 2 packets read, 2 TCP segments, 1 connection (at most 1 open at once)\n")
         let port = try Self.handshake(["-vr", "port-reuse.pcap", "--format", "json"])
         #expect(port.stderr == "handshake: 22 packets read, 22 TCP segments, 2 connections (at most 1 open at once)\n")
+        let listed = try Self.handshake(["-v", "-r", "port-reuse.pcap", "--format", "segments"])
+        #expect(listed.stderr == "handshake: 22 packets read, 22 TCP segments\n")
     }
 
     @Test func versionAndHelpSayWhatIsAccepted() throws {
