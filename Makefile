@@ -15,6 +15,8 @@ PACKAGES := libpcap-dev pkg-config tshark
 run: deps release
 	.build/release/handshake -r $(DEMO)
 
+# The browser tests of the HTML report run Debian's chromium, headless.
+test: PACKAGES += chromium
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build

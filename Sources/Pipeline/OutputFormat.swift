@@ -5,7 +5,7 @@ import Tracker
 /// golden tests and `make golden` all read it. A new format is a renderer
 /// in `Report` plus a case here and its line in `withRenderer`.
 public enum OutputFormat: String, CaseIterable, Sendable {
-    case transitions, table, conv, json, zeek, ladder, steps, mermaid, summary, segments
+    case transitions, table, conv, json, zeek, ladder, steps, mermaid, html, summary, segments
 
     /// What `--help` says of it, beside its name, if anything.
     public var note: String? {
@@ -16,6 +16,7 @@ public enum OutputFormat: String, CaseIterable, Sendable {
         case .zeek: "conn.log"
         case .ladder: "a sequence diagram"
         case .steps: "the study note's step table"
+        case .html: "one self-contained page to open in a browser"
         case .segments: "tcpdump-like lines, no tracking"
         case .table, .mermaid, .summary: nil
         }
@@ -27,11 +28,11 @@ public enum OutputFormat: String, CaseIterable, Sendable {
             .joined(separator: ", ")
     }
 
-    /// Whether a program parses it (NDJSON, zeek-cut, Mermaid): nothing
-    /// else may share its stdout, so `--summary` goes to stderr.
+    /// Whether a program parses it (NDJSON, zeek-cut, Mermaid, a browser):
+    /// nothing else may share its stdout, so `--summary` goes to stderr.
     public var isMachineReadable: Bool {
         switch self {
-        case .json, .zeek, .mermaid: true
+        case .json, .zeek, .mermaid, .html: true
         case .transitions, .table, .conv, .ladder, .steps, .summary, .segments: false
         }
     }
@@ -53,6 +54,7 @@ public enum OutputFormat: String, CaseIterable, Sendable {
         case .ladder: try visitor.visit(LadderDiagram())
         case .steps: try visitor.visit(StepTable(language: options.language))
         case .mermaid: try visitor.visit(MermaidDiagram())
+        case .html: try visitor.visit(HTMLReport(detailLimit: options.htmlDetail))
         case .summary: try visitor.visit(Summary())
         case .segments: nil
         }
@@ -86,11 +88,15 @@ public struct RenderingOptions: Sendable {
     public var language: StepTable.Language
     /// The conv format's row order (`--sort`).
     public var conversationOrder: ConversationRows.Order
+    /// Connections the html format draws a ladder for (`--html-detail`).
+    public var htmlDetail: Int
 
-    public init(colors: Bool = false, language: StepTable.Language = .en, conversationOrder: ConversationRows.Order = .start) {
+    public init(colors: Bool = false, language: StepTable.Language = .en, conversationOrder: ConversationRows.Order = .start,
+                htmlDetail: Int = 100) {
         self.colors = colors
         self.language = language
         self.conversationOrder = conversationOrder
+        self.htmlDetail = htmlDetail
     }
 }
 

@@ -52,6 +52,11 @@ struct Analyze: ParsableCommand {
     @Option(help: "Language of the steps format: en or ko (the study note's Korean).")
     var lang: StepTable.Language = .en
 
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "The html format draws a ladder for this many connections, the most anomalous first (0 to 100000).",
+        valueName: "count"))
+    var htmlDetail = 100
+
     @Option(help: "Row order of the conv format: start, or largest first by frames, bytes or duration.")
     var sort: ConversationRows.Order = .start
 
@@ -74,6 +79,9 @@ struct Analyze: ParsableCommand {
         try capture.requireInput()
         if let connectionEndpoint, ConnectionCriterion(endpoint: connectionEndpoint) == nil {
             throw ValidationError(ConnectionCriterion.usageError("--conn", connectionEndpoint))
+        }
+        if !(0...100_000).contains(htmlDetail) {
+            throw ValidationError("--html-detail must be from 0 to 100000 connections, not \(htmlDetail)")
         }
         if connectionID != nil, connectionEndpoint != nil {
             throw ValidationError("give --connection or --conn, not both")
@@ -106,7 +114,8 @@ struct Analyze: ParsableCommand {
                                 ?? connectionEndpoint.map { "--conn \($0)" },
                             summary: !summary || format == .summary ? nil : format.isMachineReadable ? .stderr : .stdout)
         do throws(CaptureError) {
-            if try format.withRenderer(RenderingOptions(colors: colors, language: lang, conversationOrder: sort), &run) == nil {
+            if try format.withRenderer(RenderingOptions(colors: colors, language: lang, conversationOrder: sort,
+                                                               htmlDetail: htmlDetail), &run) == nil {
                 try pipeline.listSegments(to: output)
             }
         } catch {

@@ -27,7 +27,7 @@ struct GoldenOutputTests {
     @Test func noGoldenFileIsLeftOver() throws {
         let present = try FileManager.default.contentsOfDirectory(atPath: Self.directory.path)
         #expect(Set(present) == Set(Self.goldenFiles))
-        #expect(Self.goldenFiles.count == 100)
+        #expect(Self.goldenFiles.count == 110)
     }
 
     @Test(arguments: goldenFiles)

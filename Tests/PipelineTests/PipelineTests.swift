@@ -76,14 +76,15 @@ struct OutputFormatTests {
         var name = Name()
         let renderers = OutputFormat.allCases.map { $0.withRenderer(RenderingOptions(), &name) }
         #expect(renderers == ["TransitionLines", "ConnectionRows", "ConversationRows", "JSONLines", "ZeekConnLog", "LadderDiagram",
-                              "StepTable", "MermaidDiagram", "Summary", nil])
+                              "StepTable", "MermaidDiagram", "HTMLReport", "Summary", nil])
         #expect(OutputFormat.allCases.filter { !$0.tracksConnections } == [.segments])
     }
 
     @Test func helpListsEveryFormat() {
         #expect(OutputFormat.helpText == "transitions (one line per state change, the default), table, "
             + "conv (frames and bytes each way, as tshark -z conv,tcp), json (NDJSON), "
-            + "zeek (conn.log), ladder (a sequence diagram), steps (the study note's step table), mermaid, summary, "
+            + "zeek (conn.log), ladder (a sequence diagram), steps (the study note's step table), mermaid, "
+            + "html (one self-contained page to open in a browser), summary, "
             + "segments (tcpdump-like lines, no tracking)")
     }
 }

@@ -45,7 +45,7 @@ struct ToolHabitTests {
 
     /// Before: the summary followed the records on stdout, and the first
     /// json.loads or zeek-cut of it failed.
-    @Test(arguments: ["json", "zeek", "mermaid"])
+    @Test(arguments: ["json", "zeek", "mermaid", "html"])
     func theSummaryOfAMachineFormatGoesToStderr(format: String) throws {
         let alone = try Self.handshake(["-r", "busy.pcap", "--format", format])
         let summary = try Self.handshake(["-r", "busy.pcap", "--format", "summary"])
@@ -105,7 +105,7 @@ struct ToolHabitTests {
         let outcome = try Self.handshake(["-r", "refused.pcap", "--format", "jsno"])
         #expect(outcome.status == 64)
         #expect(outcome.stderr.split(separator: "\n").first.map(String.init) == "Error: The value 'jsno' is invalid for '--format <format>': "
-                + "give one of transitions, table, conv, json, zeek, ladder, steps, mermaid, summary, segments")
+                + "give one of transitions, table, conv, json, zeek, ladder, steps, mermaid, html, summary, segments")
     }
 
     /// Before: "Missing value for '-c'": -5 was taken for an option.

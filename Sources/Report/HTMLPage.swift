@@ -1,0 +1,90 @@
+import Tracker
+import Wire
+
+/// The report page around its parts: head with the Content-Security-Policy
+/// and the style, the overview, the connection table (its first rows in the
+/// page, all of them as JSON for the script), the ladders, the script.
+enum HTMLPage {
+    /// Nothing leaves the page: no fetch, no image, no font, no form. (frame-ancestors
+    /// would be ignored in a meta element, and says so on the console.)
+    static let contentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
+        + "img-src data:; base-uri 'none'; form-action 'none'"
+
+    static let columns = ["#", "client", "server", "handshake", "close", "client state", "server state", "SYN→ACK ms",
+                          "duration s", "packets c/s", "anomalies", "zeek", "history"]
+
+    static func lines(overview: HTMLOverview, rows: [HTMLReport.Row], details: [HTMLReport.Detail],
+                      detailLimit: Int) -> [String] {
+        var lines = [
+            "<!DOCTYPE html>",
+            "<html lang=\"en\">",
+            "<head>",
+            "<meta charset=\"utf-8\">",
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"\(contentSecurityPolicy)\">",
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
+            "<title>handshake report: \(rows.count) connections</title>",
+            "<style>", HTMLAssets.style, "</style>",
+            "</head>",
+            "<body>",
+            "<header><h1>handshake report</h1><p>\(rows.count) connections, both endpoints' RFC 9293 states. "
+                + "<button id=\"theme\" type=\"button\" hidden>dark / light</button></p></header>",
+        ]
+        lines += overview.html
+        lines.append("<section id=\"connections\"><h2>Connections</h2>")
+        lines.append("<p class=\"controls\" hidden><input id=\"filter\" type=\"search\" placeholder=\"filter: text, "
+                     + "rtt>10, dur<1, anomalies\" aria-label=\"filter\"> <span id=\"shown\"></span></p>")
+        lines.append("<div id=\"table-frame\"><table id=\"table\"><thead><tr>"
+                     + columns.enumerated().map { "<th data-column=\"\($0.offset)\">\(HTMLText.escaped($0.element))</th>" }
+                         .joined() + "</tr></thead><tbody>")
+        for row in rows.prefix(HTMLReport.staticRows) {
+            if let cells = row.cells { lines.append(tableRow(row, cells)) }
+        }
+        lines.append("</tbody></table></div>")
+        if rows.count > HTMLReport.staticRows {
+            lines.append("<p class=\"noscript-note\">The first \(HTMLReport.staticRows) of \(rows.count) connections; "
+                         + "with JavaScript on, the table holds all of them.</p>")
+        }
+        lines.append("<script type=\"application/json\" id=\"data\">[")
+        for (index, row) in rows.enumerated() {
+            lines.append(row.data + (row.hasDetail ? ",1]" : ",0]") + (index < rows.count - 1 ? "," : ""))
+        }
+        lines.append("]</script>")
+        lines.append("</section>")
+        lines.append("<section id=\"details\"><h2>Connections in detail</h2>")
+        lines.append("<p>Ladders for \(details.count) of \(rows.count) connections"
+                     + (rows.count > details.count ? ", the most anomalous first (at most \(detailLimit), "
+                        + "--html-detail)" : "") + ". Hover a state for the rule that moved it.</p>")
+        lines += details.map(\.html)
+        lines.append("</section>")
+        lines.append("<script>")
+        lines.append(HTMLAssets.script)
+        lines.append("</script>")
+        lines.append("</body>")
+        lines.append("</html>")
+        return lines
+    }
+
+    static func cells(_ record: ConnectionRecord, anomalies: Int) -> [String] {
+        let rtt = record.synToSynAck.flatMap { first in record.synAckToAck.map { TimeText.milliseconds(first + $0) } }
+        return [String(record.id), record.client.description, record.server.description, record.handshake.rawValue,
+                record.close.rawValue, record.clientState?.rawValue ?? "-", record.serverState?.rawValue ?? "-",
+                rtt ?? "-", TimeText.seconds(roundedToMicroseconds: record.lastSeen - record.firstSeen),
+                "\(record.clientPackets)/\(record.serverPackets)", String(anomalies), record.zeekConnState,
+                record.zeekHistory]
+    }
+
+    static func tableRow(_ row: HTMLReport.Row, _ cells: [String]) -> String {
+        let first = row.hasDetail ? "<a href=\"#c\(row.id)\">\(cells[0])</a>" : cells[0]
+        return "<tr><td>\(first)</td>" + cells.dropFirst().map { "<td>\(HTMLText.escaped($0))</td>" }.joined() + "</tr>"
+    }
+
+    /// A row as the script reads it: the cells in order, numbers as
+    /// numbers; the page adds whether it has a ladder (`,1]` or `,0]`).
+    static func dataRow(_ cells: [String]) -> String {
+        let numeric: Set<Int> = [0, 7, 8, 10]
+        let values = cells.enumerated().map { index, cell in
+            numeric.contains(index) && cell != "-" ? cell : index == 7 ? "null" : HTMLText.jsonString(cell)
+        }
+        return "[" + values.joined(separator: ",")
+    }
+}

@@ -1,0 +1,111 @@
+import Tracker
+import Wire
+
+/// `--format html`: one self-contained page to look at and to share. The
+/// overview (counts, the handshake RTT histogram, a timeline of the
+/// connections with each endpoint's states), the connection table, and for
+/// the most anomalous connections a ladder in SVG (`HTMLLadder`) under
+/// `#c<id>`. Everything is rendered here, so the page reads with
+/// JavaScript off; its script only sorts, filters and scrolls the table,
+/// which it draws a screenful at a time from data embedded as JSON.
+/// Nothing is fetched: CSS, script and SVG are inline, and a
+/// Content-Security-Policy forbids any request.
+///
+/// Written at the end: each connection keeps its table row as text (about
+/// 150 bytes), the first `staticRows` their cells too, and, for the
+/// timeline, its states while there are fewer than `timelineLimit`;
+/// ladders are drawn as connections finish and only the `detailLimit`
+/// most anomalous are kept.
+public struct HTMLReport: ConnectionRenderer {
+    /// Connections with a ladder (`--html-detail`).
+    public let detailLimit: Int
+    static let timelineLimit = 1_000
+    /// Rows written into the page itself, for readers without JavaScript.
+    static let staticRows = 200
+
+    /// A connection's row, kept as text: holding its record instead took
+    /// 400 MB for 100,000 connections.
+    struct Row {
+        var id: UInt64
+        /// The cells as the script reads them (`HTMLPage.dataRow`).
+        var data: String
+        /// The cells as the page shows them, for the first `staticRows` only.
+        var cells: [String]?
+        var hasDetail = false
+    }
+
+    struct Detail {
+        var score: Int
+        var id: UInt64
+        var html: String
+    }
+
+    private var histories = ConnectionHistories()
+    private var rows: [Row] = []
+    private var details: [Detail] = []
+    private var overview = HTMLOverview()
+
+    public init(detailLimit: Int = 100) {
+        self.detailLimit = detailLimit
+    }
+
+    public var events: ReportedEvents { [.segments, .transitions] }
+
+    public mutating func render(_ event: ConnectionEvent, to output: inout some LineSink) {
+        guard let (record, history) = histories.record(event) else { return }
+        overview.add(record, keepsTimeline: rows.count < Self.timelineLimit)
+        let anomalies = record.anomalies.reduce(0) { $0 + $1.count }
+        let cells = HTMLPage.cells(record, anomalies: anomalies)
+        rows.append(Row(id: record.id, data: HTMLPage.dataRow(cells),
+                        cells: rows.count < Self.staticRows ? cells : nil))
+        keepDetail(record, history, anomalies: anomalies)
+    }
+
+    /// The most anomalous connections keep their ladders: a reset, a failed
+    /// handshake or a marked segment counts before an ordinary close.
+    private mutating func keepDetail(_ record: ConnectionRecord, _ history: ConnectionHistories.History, anomalies: Int) {
+        guard detailLimit > 0 else { return }
+        let failures = Failure.allCases.filter { $0.isShown(by: record) }.count
+        let score = failures * 1_000 + min(anomalies, 999)
+        if details.count >= detailLimit {
+            guard let weakest = details.indices.min(by: { details[$0].score < details[$1].score }),
+                  details[weakest].score < score else { return }
+            details.remove(at: weakest)
+        }
+        details.append(Detail(score: score, id: record.id, html: Self.detail(record, history)))
+    }
+
+    public mutating func end(to output: inout some LineSink) {
+        let kept = Set(details.map(\.id))
+        for index in rows.indices where kept.contains(rows[index].id) { rows[index].hasDetail = true }
+        for line in HTMLPage.lines(overview: overview, rows: rows, details: details.sorted { $0.id < $1.id },
+                                   detailLimit: detailLimit) {
+            output.write(line)
+        }
+    }
+
+    /// One connection's section: its facts, Zeek's history letter by letter, and the ladder.
+    static func detail(_ record: ConnectionRecord, _ history: ConnectionHistories.History) -> String {
+        var parts = ["<section class=\"connection\" id=\"c\(record.id)\">"]
+        parts.append("<h3>#\(record.id) \(HTMLText.escaped(record.client.description)) → "
+                     + "\(HTMLText.escaped(record.server.description))</h3>")
+        var facts = [("handshake", record.handshake.rawValue), ("close", record.close.rawValue),
+                     ("client", record.clientState?.rawValue ?? "-"), ("server", record.serverState?.rawValue ?? "-"),
+                     ("ended", record.finishReason.rawValue), ("zeek", record.zeekConnState)]
+        if let first = record.synToSynAck, let second = record.synAckToAck {
+            facts.append(("SYN→ACK", TimeText.milliseconds(first + second) + " ms"))
+        }
+        parts.append("<dl class=\"facts\">" + facts.map { "<dt>\($0.0)</dt><dd>\(HTMLText.escaped($0.1))</dd>" }.joined()
+                     + "</dl>")
+        if !record.anomalies.isEmpty {
+            parts.append("<p class=\"anomalies\">" + record.anomalies.map {
+                HTMLText.escaped("\($0.kind.rawValue) from \($0.sender.rawValue) ×\($0.count)")
+            }.joined(separator: ", ") + "</p>")
+        }
+        parts.append("<p class=\"history\">Zeek history <code>\(HTMLText.escaped(record.zeekHistory))</code>: "
+                     + HTMLText.escaped(ZeekHistoryText.describe(record.zeekHistory)) + "</p>")
+        parts.append(HTMLLadder.svg(record, history))
+        parts.append("</section>")
+        return parts.joined(separator: "\n")
+    }
+}
