@@ -45,9 +45,9 @@ enum HTMLLadder {
         var parts = ["<svg class=\"ladder\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(width) \(height)\" "
                      + "width=\"\(width)\" height=\"\(height)\" role=\"img\" aria-label=\"connection \(record.id) ladder\">"]
         parts.append("<text class=\"who\" x=\"\(clientX)\" y=\"18\" text-anchor=\"middle\">client "
-                     + HTMLText.escaped(record.client.description) + "</text>")
+                     + MarkupText.escaped(record.client.description) + "</text>")
         parts.append("<text class=\"who\" x=\"\(serverX)\" y=\"18\" text-anchor=\"middle\">server "
-                     + HTMLText.escaped(record.server.description) + "</text>")
+                     + MarkupText.escaped(record.server.description) + "</text>")
         parts.append("<text class=\"ms\" x=\"4\" y=\"40\">ms</text>")
         parts += bands(record, rows, height: height)
         for (index, row) in rows.enumerated() {
@@ -61,11 +61,11 @@ enum HTMLLadder {
                 parts.append("<line class=\"\(kind)\" x1=\"\(from)\" y1=\"\(y)\" x2=\"\(to)\" y2=\"\(y)\" "
                              + "marker-end=\"url(#arrow\(record.id))\"/>")
                 parts.append("<text class=\"label\" x=\"\((clientX + serverX) / 2)\" y=\"\(y - 4)\" "
-                             + "text-anchor=\"middle\">\(HTMLText.escaped(arrow.label))</text>")
+                             + "text-anchor=\"middle\">\(MarkupText.escaped(arrow.label))</text>")
             }
             if let note = row.note {
                 parts.append("<text class=\"note\" x=\"\((clientX + serverX) / 2)\" y=\"\(y + 4)\" "
-                             + "text-anchor=\"middle\">(\(HTMLText.escaped(note)))</text>")
+                             + "text-anchor=\"middle\">(\(MarkupText.escaped(note)))</text>")
             }
             for role in [Role.client, .server] {
                 let changes = row.changes.filter { $0.role == role }
@@ -75,7 +75,7 @@ enum HTMLLadder {
                 let x = role == .client ? clientX - 12 : serverX + 12
                 let anchor = role == .client ? "end" : "start"
                 parts.append("<text class=\"state\" x=\"\(x)\" y=\"\(y + 4)\" text-anchor=\"\(anchor)\">"
-                             + "<title>\(HTMLText.escaped(tip))</title>\(HTMLText.escaped(text))</text>")
+                             + "<title>\(MarkupText.escaped(tip))</title>\(MarkupText.escaped(text))</text>")
             }
         }
         parts.append("<defs><marker id=\"arrow\(record.id)\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" "

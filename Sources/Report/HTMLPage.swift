@@ -34,7 +34,7 @@ enum HTMLPage {
         lines.append("<p class=\"controls\" hidden><input id=\"filter\" type=\"search\" placeholder=\"filter: text, "
                      + "rtt>10, dur<1, anomalies\" aria-label=\"filter\"> <span id=\"shown\"></span></p>")
         lines.append("<div id=\"table-frame\"><table id=\"table\"><thead><tr>"
-                     + columns.enumerated().map { "<th data-column=\"\($0.offset)\">\(HTMLText.escaped($0.element))</th>" }
+                     + columns.enumerated().map { "<th data-column=\"\($0.offset)\">\(MarkupText.escaped($0.element))</th>" }
                          .joined() + "</tr></thead><tbody>")
         for row in rows.prefix(HTMLReport.staticRows) {
             if let cells = row.cells { lines.append(tableRow(row, cells)) }
@@ -75,7 +75,7 @@ enum HTMLPage {
 
     static func tableRow(_ row: HTMLReport.Row, _ cells: [String]) -> String {
         let first = row.hasDetail ? "<a href=\"#c\(row.id)\">\(cells[0])</a>" : cells[0]
-        return "<tr><td>\(first)</td>" + cells.dropFirst().map { "<td>\(HTMLText.escaped($0))</td>" }.joined() + "</tr>"
+        return "<tr><td>\(first)</td>" + cells.dropFirst().map { "<td>\(MarkupText.escaped($0))</td>" }.joined() + "</tr>"
     }
 
     /// A row as the script reads it: the cells in order, numbers as
@@ -83,7 +83,7 @@ enum HTMLPage {
     static func dataRow(_ cells: [String]) -> String {
         let numeric: Set<Int> = [0, 7, 8, 10]
         let values = cells.enumerated().map { index, cell in
-            numeric.contains(index) && cell != "-" ? cell : index == 7 ? "null" : HTMLText.jsonString(cell)
+            numeric.contains(index) && cell != "-" ? cell : index == 7 ? "null" : MarkupText.jsonString(cell)
         }
         return "[" + values.joined(separator: ",")
     }

@@ -87,23 +87,23 @@ public struct HTMLReport: ConnectionRenderer {
     /// One connection's section: its facts, Zeek's history letter by letter, and the ladder.
     static func detail(_ record: ConnectionRecord, _ history: ConnectionHistories.History) -> String {
         var parts = ["<section class=\"connection\" id=\"c\(record.id)\">"]
-        parts.append("<h3>#\(record.id) \(HTMLText.escaped(record.client.description)) → "
-                     + "\(HTMLText.escaped(record.server.description))</h3>")
+        parts.append("<h3>#\(record.id) \(MarkupText.escaped(record.client.description)) → "
+                     + "\(MarkupText.escaped(record.server.description))</h3>")
         var facts = [("handshake", record.handshake.rawValue), ("close", record.close.rawValue),
                      ("client", record.clientState?.rawValue ?? "-"), ("server", record.serverState?.rawValue ?? "-"),
                      ("ended", record.finishReason.rawValue), ("zeek", record.zeekConnState)]
         if let first = record.synToSynAck, let second = record.synAckToAck {
             facts.append(("SYN→ACK", TimeText.milliseconds(first + second) + " ms"))
         }
-        parts.append("<dl class=\"facts\">" + facts.map { "<dt>\($0.0)</dt><dd>\(HTMLText.escaped($0.1))</dd>" }.joined()
+        parts.append("<dl class=\"facts\">" + facts.map { "<dt>\($0.0)</dt><dd>\(MarkupText.escaped($0.1))</dd>" }.joined()
                      + "</dl>")
         if !record.anomalies.isEmpty {
             parts.append("<p class=\"anomalies\">" + record.anomalies.map {
-                HTMLText.escaped("\($0.kind.rawValue) from \($0.sender.rawValue) ×\($0.count)")
+                MarkupText.escaped("\($0.kind.rawValue) from \($0.sender.rawValue) ×\($0.count)")
             }.joined(separator: ", ") + "</p>")
         }
-        parts.append("<p class=\"history\">Zeek history <code>\(HTMLText.escaped(record.zeekHistory))</code>: "
-                     + HTMLText.escaped(ZeekHistoryText.describe(record.zeekHistory)) + "</p>")
+        parts.append("<p class=\"history\">Zeek history <code>\(MarkupText.escaped(record.zeekHistory))</code>: "
+                     + MarkupText.escaped(ZeekHistoryText.describe(record.zeekHistory)) + "</p>")
         parts.append(HTMLLadder.svg(record, history))
         parts.append("</section>")
         return parts.joined(separator: "\n")
