@@ -38,6 +38,12 @@ enum HTMLAssets {
     .band.inferred { stroke: var(--fg); stroke-dasharray: 2 2; fill-opacity: .55 }
     .band.assumed { fill-opacity: .3 }
     rect.inferred { fill-opacity: .55 }
+    .plots { display: flex; flex-wrap: wrap; gap: 1em } .backdrop { fill-opacity: .13 }
+    .ackline { fill: none; stroke: #43a047; stroke-width: 1.2 }
+    .windowline { fill: none; stroke: #fb8c00; stroke-dasharray: 4 2 }
+    .tick { stroke: var(--fg); stroke-width: 2.5 } .tick.marked { stroke: var(--mark) } .flag { font-size: 9px }
+    .mermaid pre { background: var(--card); padding: .6em; overflow: auto }
+    .save { margin: .3em 0 }
     \(TCPStateColors.rules)
     @media print { #theme, .controls, .noscript-note { display: none } #table-frame, .timeline-frame
       { max-height: none; overflow: visible } body { margin: 0 } }
@@ -167,6 +173,30 @@ enum HTMLAssets {
         }
       }
       window.addEventListener("hashchange", follow);
+
+      // Each ladder can be saved as an SVG file, and its Mermaid source as a .mmd file.
+      function offer(container, label, name, type, text) {
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "save";
+        button.textContent = label;
+        button.addEventListener("click", () => {
+          const link = document.createElement("a");
+          link.href = URL.createObjectURL(new Blob([text()], { type: type }));
+          link.download = name;
+          link.click();
+          URL.revokeObjectURL(link.href);
+        });
+        container.prepend(button);
+      }
+      document.querySelectorAll(".connection").forEach((section) => {
+        const ladder = section.querySelector(".ladder-frame");
+        const mermaid = section.querySelector(".mermaid pre");
+        if (ladder) offer(ladder, "Save SVG", section.id + ".svg", "image/svg+xml",
+          () => ladder.querySelector("svg").outerHTML);
+        if (mermaid) offer(section.querySelector(".mermaid"), "Save .mmd", section.id + ".mmd", "text/plain",
+          () => mermaid.textContent);
+      });
       refresh();
       follow();
     })();

@@ -84,7 +84,8 @@ public struct HTMLReport: ConnectionRenderer {
         }
     }
 
-    /// One connection's section: its facts, Zeek's history letter by letter, and the ladder.
+    /// One connection's section: its facts, Zeek's history letter by letter, the ladder, a
+    /// time-sequence plot each way, and the Mermaid source to copy.
     static func detail(_ record: ConnectionRecord, _ history: ConnectionHistories.History) -> String {
         var parts = ["<section class=\"connection\" id=\"c\(record.id)\">"]
         parts.append("<h3>#\(record.id) \(MarkupText.escaped(record.client.description)) → "
@@ -104,7 +105,11 @@ public struct HTMLReport: ConnectionRenderer {
         }
         parts.append("<p class=\"history\">Zeek history <code>\(MarkupText.escaped(record.zeekHistory))</code>: "
                      + MarkupText.escaped(ZeekHistoryText.describe(record.zeekHistory)) + "</p>")
-        parts.append(HTMLLadder.svg(record, history))
+        parts.append("<div class=\"ladder-frame\">" + HTMLLadder.svg(record, history) + "</div>")
+        let plots = [Role.client, .server].compactMap { HTMLSequencePlot.svg(record, history, sender: $0) }
+        if !plots.isEmpty { parts.append("<div class=\"plots\">" + plots.joined(separator: "\n") + "</div>") }
+        parts.append("<details class=\"mermaid\"><summary>Mermaid source</summary><pre>"
+                     + MarkupText.escaped(MermaidDiagram.source(record, history).joined(separator: "\n")) + "</pre></details>")
         parts.append("</section>")
         return parts.joined(separator: "\n")
     }

@@ -12,25 +12,29 @@ public struct MermaidDiagram: ConnectionRenderer {
     public mutating func render(_ event: ConnectionEvent, to output: inout some LineSink) {
         guard let (record, history) = histories.record(event) else { return }
         output.write("```mermaid")
-        output.write("sequenceDiagram")
-        output.write("    title Connection \(record.id): \(record.client) → \(record.server)")
-        output.write("    participant C as Client \(record.client)")
-        output.write("    participant S as Server \(record.server)")
-        for change in history.initial { output.write(note(change)) }
-        var sequence = RelativeSequence()
-        for step in history.steps {
-            let fromClient = step.sender == .client
-            let label = FlagWords.words(step.segment.flags) + " " + sequence.describe(step.segment, fromClient: fromClient)
-            output.write("    \(fromClient ? "C->>S" : "S->>C"): \(label)")
-            for change in step.transitions { output.write(note(change)) }
-        }
-        if history.omitted > 0 { output.write("    Note over C,S: \(history.omitted) more segments not drawn") }
-        for change in history.closing { output.write(note(change)) }
+        for line in Self.source(record, history) { output.write(line) }
         output.write("```")
         output.write("")
     }
 
-    private func note(_ change: TransitionEvent) -> String {
+    /// The diagram's source, without the fence: also what the HTML report offers to copy.
+    static func source(_ record: ConnectionRecord, _ history: ConnectionHistories.History) -> [String] {
+        var lines = ["sequenceDiagram", "    title Connection \(record.id): \(record.client) → \(record.server)",
+                     "    participant C as Client \(record.client)", "    participant S as Server \(record.server)"]
+        lines += history.initial.map(note)
+        var sequence = RelativeSequence()
+        for step in history.steps {
+            let fromClient = step.sender == .client
+            let label = FlagWords.words(step.segment.flags) + " " + sequence.describe(step.segment, fromClient: fromClient)
+            lines.append("    \(fromClient ? "C->>S" : "S->>C"): \(label)")
+            lines += step.transitions.map(note)
+        }
+        if history.omitted > 0 { lines.append("    Note over C,S: \(history.omitted) more segments not drawn") }
+        lines += history.closing.map(note)
+        return lines
+    }
+
+    private static func note(_ change: TransitionEvent) -> String {
         let side = change.role == .client ? "left of C" : "right of S"
         let suffix = change.transition.assumed ? " (assumed)" : change.transition.inferred ? " (inferred)" : ""
         return "    Note \(side): \(change.transition.state.rawValue)\(suffix)"

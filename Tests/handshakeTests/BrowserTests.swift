@@ -90,6 +90,11 @@ struct BrowserTests {
             #expect(page.dom.contains(label), "\(label)")
         }
         #expect(page.dom.contains("the peer's FIN arrives: wait 2×MSL (RFC 9293 §3.10.7.4, eighth: the FIN bit)"))
+        // A time-sequence plot each way, the Mermaid source, and the buttons the script adds to save them.
+        #expect(Self.count("<svg class=\"tsplot\"", in: page.dom) == 2)
+        #expect(page.dom.contains("client → server: relative sequence over time"))
+        #expect(page.dom.contains("sequenceDiagram\n    title Connection 1: 10.99.0.1.49666 → 10.99.0.2.8005"))
+        #expect(page.dom.contains(">Save SVG</button>") && page.dom.contains(">Save .mmd</button>"))
     }
 
     @Test(arguments: ["lost-fin", "simultaneous-close", "refused", "busy"])
