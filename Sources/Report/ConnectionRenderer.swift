@@ -71,6 +71,9 @@ public struct RendererPair<First: ConnectionRenderer, Second: ConnectionRenderer
         first.end(to: &output)
         second.end(to: &output)
     }
+
+    /// Both renderers, as they stand.
+    public var parts: (First, Second) { (first, second) }
 }
 
 /// Renders every event of a run into a string: for tests and golden files.

@@ -44,6 +44,7 @@ enum HTMLAssets {
     .tick { stroke: var(--fg); stroke-width: 2.5 } .tick.marked { stroke: var(--mark) } .flag { font-size: 9px }
     .mermaid pre { background: var(--card); padding: .6em; overflow: auto }
     .save { margin: .3em 0 }
+    #check li.fail > b { color: var(--mark) } #check li.pass > b { color: var(--ESTABLISHED) }
     \(TCPStateColors.rules)
     @media print { #theme, .controls, .noscript-note { display: none } #table-frame, .timeline-frame
       { max-height: none; overflow: visible } body { margin: 0 } }

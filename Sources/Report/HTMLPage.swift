@@ -13,8 +13,8 @@ enum HTMLPage {
     static let columns = ["#", "client", "server", "handshake", "close", "client state", "server state", "SYN→ACK ms",
                           "duration s", "packets c/s", "anomalies", "zeek", "history"]
 
-    static func lines(overview: HTMLOverview, rows: [HTMLReport.Row], details: [HTMLReport.Detail],
-                      detailLimit: Int) -> [String] {
+    static func lines(overview: HTMLOverview, check: [HTMLReport.CheckResult], rows: [HTMLReport.Row],
+                      details: [HTMLReport.Detail], detailLimit: Int) -> [String] {
         var lines = [
             "<!DOCTYPE html>",
             "<html lang=\"en\">",
@@ -29,6 +29,7 @@ enum HTMLPage {
             "<header><h1>handshake report</h1><p>\(rows.count) connections, both endpoints' RFC 9293 states. "
                 + "<button id=\"theme\" type=\"button\" hidden>dark / light</button></p></header>",
         ]
+        if !check.isEmpty { lines += checkSection(check, ladders: Set(details.map(\.id))) }
         lines += overview.html
         lines.append("<section id=\"connections\"><h2>Connections</h2>")
         lines.append("<p class=\"controls\" hidden><input id=\"filter\" type=\"search\" placeholder=\"filter: text, "
@@ -62,6 +63,33 @@ enum HTMLPage {
         lines.append("</body>")
         lines.append("</html>")
         return lines
+    }
+
+    /// `handshake check`'s rules, each held or broken, with the connections
+    /// that broke it linked to their ladders where the page has one.
+    static func checkSection(_ results: [HTMLReport.CheckResult], ladders: Set<UInt64>) -> [String] {
+        let broken = results.filter { !$0.holds }.count
+        var lines = ["<section id=\"check\"><h2>Check: " + (broken == 0 ? "all \(results.count) hold"
+                                                            : "\(broken) of \(results.count) failed") + "</h2><ul>"]
+        for result in results {
+            lines.append("<li class=\"\(result.holds ? "pass" : "fail")\"><b>\(result.holds ? "PASS" : "FAIL")</b> "
+                         + MarkupText.escaped(result.name))
+            if !result.details.isEmpty {
+                lines.append("<ul>" + result.details.map { "<li>" + linked($0, ladders) + "</li>" }.joined() + "</ul>")
+            }
+            lines.append("</li>")
+        }
+        lines.append("</ul></section>")
+        return lines
+    }
+
+    /// `#12 …` with `#12` a link to connection 12's ladder, if the page has it.
+    private static func linked(_ line: String, _ ladders: Set<UInt64>) -> String {
+        guard line.hasPrefix("#"), let id = UInt64(line.dropFirst().prefix { $0.isNumber }), ladders.contains(id) else {
+            return MarkupText.escaped(line)
+        }
+        let number = "#\(id)"
+        return "<a href=\"#c\(id)\">\(number)</a>" + MarkupText.escaped(String(line.dropFirst(number.count)))
     }
 
     static func cells(_ record: ConnectionRecord, anomalies: Int) -> [String] {

@@ -75,13 +75,35 @@ public struct HTMLReport: ConnectionRenderer {
         details.append(Detail(score: score, id: record.id, html: Self.detail(record, history)))
     }
 
-    public mutating func end(to output: inout some LineSink) {
-        let kept = Set(details.map(\.id))
-        for index in rows.indices where kept.contains(rows[index].id) { rows[index].hasDetail = true }
-        for line in HTMLPage.lines(overview: overview, rows: rows, details: details.sorted { $0.id < $1.id },
-                                   detailLimit: detailLimit) {
-            output.write(line)
+    /// Whether `end` writes the page; `check --html` writes it itself, with its verdicts.
+    public var writesAtEnd = true
+
+    /// A rule of `handshake check` and how it went, for the page's section of them.
+    public struct CheckResult: Sendable {
+        public var name: String
+        public var holds: Bool
+        /// The lines that explain it: `#12 10.0.0.1.5000 → …: refused (…)`.
+        public var details: [String]
+
+        public init(name: String, holds: Bool, details: [String]) {
+            self.name = name
+            self.holds = holds
+            self.details = details
         }
+    }
+
+    public mutating func end(to output: inout some LineSink) {
+        guard writesAtEnd else { return }
+        for line in page() { output.write(line) }
+    }
+
+    /// The whole page, with `check`'s verdicts at the top if there are any.
+    public func page(check: [CheckResult] = []) -> [String] {
+        let kept = Set(details.map(\.id))
+        var rows = rows
+        for index in rows.indices where kept.contains(rows[index].id) { rows[index].hasDetail = true }
+        return HTMLPage.lines(overview: overview, check: check, rows: rows, details: details.sorted { $0.id < $1.id },
+                              detailLimit: detailLimit)
     }
 
     /// One connection's section: its facts, Zeek's history letter by letter, the ladder, a

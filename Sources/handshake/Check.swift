@@ -63,6 +63,10 @@ struct Check: ParsableCommand {
     @Option(help: ArgumentHelp("Also write the result as JUnit XML.", valueName: "file"))
     var junit: String?
 
+    @Option(help: ArgumentHelp("Also write the HTML report (as --format html) with the verdicts at its top.",
+                               valueName: "file"))
+    var html: String?
+
     @Flag(help: ArgumentHelp("Pass when no connection is judged; otherwise that fails (exit 13), so a wrong "
                              + "interface, filter or --server does not pass unnoticed."))
     var allowEmpty = false
@@ -103,13 +107,20 @@ struct Check: ParsableCommand {
         // Opened before the capture is read: a path that cannot be written
         // fails at once, not after minutes of reading.
         let expectFile = try writeExpect.map { path throws(CommandFailure) in try OutputFile(path: path) }
+        let htmlFile = try html.map { path throws(CommandFailure) in try OutputFile(path: path) }
         let output = LineOutput(fd: STDOUT_FILENO)
         let checker = RuleChecker(rules: rules, server: server.flatMap { .init(endpoint: $0) }, filter: filter,
                                   expectation: expected,
                                   expectFile: expectFile.map { ExpectFileWriter(to: $0.lines) })
+        var report = HTMLReport()
+        report.writesAtEnd = false
         let judged: RuleChecker
         do throws(CaptureError) {
-            judged = try capture.pipeline().track(checker, to: output)
+            if htmlFile != nil {
+                (judged, report) = try capture.pipeline().track(RendererPair(checker, report), to: output).parts
+            } else {
+                judged = try capture.pipeline().track(checker, to: output)
+            }
         } catch {
             // The expect file holds, as valid JSON, what was read before the failure.
             try? expectFile?.finish()
@@ -117,22 +128,29 @@ struct Check: ParsableCommand {
         }
         try expectFile?.finish()
 
-        let report = CheckReport(verdicts: judged.results, comparisons: judged.expectation?.comparisons ?? [],
-                                 connections: judged.connections, allowsEmpty: allowEmpty)
-        for line in report.lines { output.write(line) }
+        let verdict = CheckReport(verdicts: judged.results, comparisons: judged.expectation?.comparisons ?? [],
+                                  connections: judged.connections, allowsEmpty: allowEmpty)
+        for line in verdict.lines { output.write(line) }
         output.flush()
         try CommandFailure.check(output)
 
+        if let htmlFile {
+            let page = report.page(check: verdict.cases.map {
+                HTMLReport.CheckResult(name: $0.name, holds: $0.failure == nil, details: $0.failure?.details ?? [])
+            })
+            for line in page { htmlFile.lines.write(line) }
+            try htmlFile.finish()
+        }
         if let junit {
             let elapsed = (Date().timeIntervalSince(started) * 1000).rounded() / 1000
             let file = try OutputFile(path: junit)
-            for line in JUnitReport.lines(suite: "handshake check", cases: report.cases, seconds: elapsed) {
+            for line in JUnitReport.lines(suite: "handshake check", cases: verdict.cases, seconds: elapsed) {
                 file.lines.write(line)
             }
             try file.finish()
         }
-        if report.judgedNothing { throw ExitStatus.nothingJudged.exitCode }
-        if report.broken > 0 { throw ExitStatus.ruleBroken.exitCode }
+        if verdict.judgedNothing { throw ExitStatus.nothingJudged.exitCode }
+        if verdict.broken > 0 { throw ExitStatus.ruleBroken.exitCode }
     }
 
     private static func readExpectation(_ path: String) throws(CommandFailure) -> ExpectedConnections {

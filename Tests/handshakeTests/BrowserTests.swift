@@ -106,4 +106,18 @@ struct BrowserTests {
             atPath: Self.screenshots.appendingPathComponent(fixture + ".png").path)[.size] as? Int
         #expect((size ?? 0) > 10_000)
     }
+
+    /// `check --html`: the report with the verdicts at its top, each broken
+    /// rule's connections linked to their ladders.
+    @Test func checkWritesTheReportWithItsVerdicts() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("check-\(UUID().uuidString).html").path
+        let outcome = try CommandLineTests.handshake(["check", "-r", "refused.pcap", "--fail-on", "refused,reset",
+                                                      "--html", path])
+        #expect(outcome.status == 1)
+        let page = try Self.load(path)
+        #expect(page.console.isEmpty, "\(page.console)")
+        #expect(page.dom.contains("<h2>Check: 2 of 2 failed</h2>"))
+        #expect(page.dom.contains("<li><a href=\"#c1\">#1</a> 10.99.0.1.40127 → 10.99.0.2.9: refused (handshake refused, "))
+        #expect(page.dom.contains("<section class=\"connection\" id=\"c1\">"))
+    }
 }
