@@ -39,7 +39,9 @@ release: deps
 	$(SWIFT) build -c release
 
 # Throughput against a C libpcap baseline and tshark in the same run, memory
-# per open connection, allocations per packet; results in .bench/ (see Benchmarks/run).
+# per open connection, allocations per packet, the HTML report's size and the time
+# headless Chromium takes to load it; results in .bench/ (see Benchmarks/run).
+bench: PACKAGES += chromium
 bench: deps release
 	Benchmarks/run
 
