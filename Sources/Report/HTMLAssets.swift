@@ -175,6 +175,31 @@ enum HTMLAssets {
       }
       window.addEventListener("hashchange", follow);
 
+      // The timeline zooms in time: its spans stretch, its labels stay.
+      const timeline = document.querySelector("svg.timeline");
+      if (timeline) {
+        const left = 60, width = Number(timeline.getAttribute("width"));
+        const spans = Array.from(timeline.querySelectorAll("rect"));
+        spans.forEach((rect) => { rect.dataset.x = rect.getAttribute("x"); rect.dataset.w = rect.getAttribute("width"); });
+        const zoom = document.createElement("input");
+        zoom.type = "range"; zoom.min = "1"; zoom.max = "40"; zoom.value = "1"; zoom.id = "zoom";
+        zoom.setAttribute("aria-label", "zoom the timeline");
+        zoom.addEventListener("input", () => {
+          const factor = Number(zoom.value);
+          const wide = left + (width - left) * factor;
+          timeline.setAttribute("width", wide);
+          timeline.setAttribute("viewBox", "0 0 " + wide + " " + timeline.getAttribute("height"));
+          spans.forEach((rect) => {
+            rect.setAttribute("x", left + (Number(rect.dataset.x) - left) * factor);
+            rect.setAttribute("width", Math.max(1, Number(rect.dataset.w) * factor));
+          });
+        });
+        const label = document.createElement("label");
+        label.textContent = "zoom ";
+        label.appendChild(zoom);
+        timeline.closest("figure").querySelector("figcaption").after(label);
+      }
+
       // Each ladder can be saved as an SVG file, and its Mermaid source as a .mmd file.
       function offer(container, label, name, type, text) {
         const button = document.createElement("button");

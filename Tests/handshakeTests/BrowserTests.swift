@@ -67,6 +67,7 @@ struct BrowserTests {
         let drawn = Self.count("<tr class=\"row\">", in: page.dom)
         #expect(drawn > 20 && drawn < 100, "drew \(drawn) rows")
         #expect(page.dom.contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none';"))
+        #expect(page.dom.contains("<input type=\"range\" min=\"1\" max=\"40\" id=\"zoom\""))
     }
 
     @Test func aFilterInTheAddressNarrowsTheTable() throws {
