@@ -22,6 +22,7 @@ struct HTMLOverview {
     private var timeline: [(id: UInt64, start: Timestamp, end: Timestamp,
                             lanes: [[(Int64, String, Bool)]])] = []
     private var timelineLeftOut = 0
+    private var occupancy = StateOccupancy()
 
     mutating func add(_ record: ConnectionRecord, keepsTimeline: Bool) {
         total += 1
@@ -35,6 +36,7 @@ struct HTMLOverview {
             let position = log10(max(Double(rtt), Self.smallest) / Self.smallest) * Double(Self.binsPerDecade)
             bins[min(bins.count - 1, Int(position))] += 1
         }
+        occupancy.add(record)
         guard keepsTimeline else { timelineLeftOut += 1; return }
         let lanes = [record.clientTransitions.map { ($0.time.nanosecondsSinceEpoch, $0.state.rawValue, $0.inferred) },
                      record.serverTransitions.map { ($0.time.nanosecondsSinceEpoch, $0.state.rawValue, $0.inferred) }]
@@ -54,6 +56,12 @@ struct HTMLOverview {
             endings[reason].map { "\(reason.rawValue) \($0)" }
         }.joined(separator: ", ") + "</p>")
         lines.append(histogram)
+        if let chart = occupancy.svg {
+            lines.append("<figure><figcaption>All \(total) connections: how many were in each state over capture "
+                         + "time (each endpoint counts)</figcaption>")
+            lines.append(chart)
+            lines.append(StateOccupancy.legend + "</figure>")
+        }
         lines += timelineSVG
         lines.append("</section>")
         return lines

@@ -98,7 +98,8 @@ struct BrowserTests {
         #expect(page.dom.contains(">Save SVG</button>") && page.dom.contains(">Save .mmd</button>"))
     }
 
-    @Test(arguments: ["lost-fin", "simultaneous-close", "refused", "busy"])
+    @Test(arguments: ["ipv4-loopback", "half-close", "rst-abort", "refused", "unanswered-syn", "simultaneous-open",
+                      "simultaneous-close", "mid-stream", "lost-fin", "port-reuse", "busy", "zero-window"])
     func aScreenshotOfEachIsKept(fixture: String) throws {
         let path = try Self.report(["-r", fixture + ".pcap"])
         let page = try Self.load(path, screenshot: fixture + ".png")
