@@ -70,6 +70,20 @@ struct BrowserTests {
         #expect(page.dom.contains("<input type=\"range\" min=\"1\" max=\"40\" id=\"zoom\""))
     }
 
+    /// With JavaScript off the page still reads: what it holds before any
+    /// script runs is the table's rows, the overview and the ladders, and
+    /// the controls that need the script are hidden. (Headless Chromium
+    /// neither dumps a DOM nor takes a screenshot with scripts off, so the
+    /// page's own text is read.)
+    @Test func thePageReadsWithoutJavaScript() throws {
+        let path = try Self.report(["-r", "busy.pcap"])
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(Self.count("<tr><td>", in: text) == 100)
+        #expect(text.contains("<p class=\"controls\" hidden>"))
+        #expect(text.contains("<svg class=\"occupancy\""))
+        #expect(Self.count("<section class=\"connection\"", in: text) == 100)
+    }
+
     @Test func aFilterInTheAddressNarrowsTheTable() throws {
         let path = try Self.report(["-r", "port-reuse.pcap"])
         let page = try Self.load(path, fragment: "#filter=TIME_WAIT")
