@@ -31,30 +31,49 @@ struct StateOccupancy {
         }
     }
 
+    /// Counts a span in every bin it touches. A span whose times run
+    /// backwards (a capture's clock did) or lie too far apart to bin is left
+    /// out, as the fuzzer showed: a span ending before it began once asked
+    /// for terabytes of bins.
     private mutating func add(_ state: TCPState, from: Int64, until: Int64) {
-        if origin == nil { origin = from }
-        while let start = origin, from < start { reach(back: from) }
-        let start = origin ?? from
+        guard until >= from, until.subtractingReportingOverflow(from).overflow == false else { return }
+        if origin == nil {
+            origin = from
+            end = until
+        }
+        while let start = origin, from < start {
+            guard reach(back: from) else { return }
+        }
+        guard let start = origin else { return }
         end = max(end, until)
-        while until - start >= binWidth * Int64(Self.binCount) { coarsen() }
-        let first = Int((from - start) / binWidth), last = Int(max(0, until - start) / binWidth)
+        while until - start >= binWidth * Int64(Self.binCount) {
+            guard coarsen() else { return }
+        }
+        let first = Int((from - start) / binWidth), last = Int((until - start) / binWidth)
         let column = Self.order.firstIndex(of: state) ?? 0
-        for bin in first...max(first, last) { counts[bin * Self.states + column] += 1 }
+        for bin in first...last { counts[bin * Self.states + column] += 1 }
     }
 
     /// Moves the first bin back to cover `time`, shifting the counts, or
-    /// makes the bins wider when they would not all fit.
-    private mutating func reach(back time: Int64) {
-        guard let start = origin else { return }
-        let needed = Int((start - time + binWidth - 1) / binWidth)
-        let used = Int((end - start) / binWidth) + 1
-        guard used + needed <= Self.binCount else { return coarsen() }
-        counts = [Int](repeating: 0, count: needed * Self.states) + counts.prefix((Self.binCount - needed) * Self.states)
-        origin = start - Int64(needed) * binWidth
+    /// makes the bins wider when they would not all fit; false if `time`
+    /// is too far away to bin.
+    private mutating func reach(back time: Int64) -> Bool {
+        guard let start = origin else { return false }
+        let (distance, overflow) = start.subtractingReportingOverflow(time)
+        guard !overflow else { return false }
+        let needed = distance / binWidth + (distance % binWidth == 0 ? 0 : 1)
+        let used = (end - start) / binWidth + 1
+        guard used + needed <= Int64(Self.binCount) else { return coarsen() }
+        counts = [Int](repeating: 0, count: Int(needed) * Self.states)
+            + counts.prefix((Self.binCount - Int(needed)) * Self.states)
+        origin = start - needed * binWidth
+        return true
     }
 
-    /// Twice as wide, half as many in use: bin pairs merge.
-    private mutating func coarsen() {
+    /// Twice as wide, half as many in use: bin pairs merge. False when the
+    /// bins cannot widen further (they would span more than 2^63 ns in all).
+    private mutating func coarsen() -> Bool {
+        guard binWidth <= Int64.max / Int64(4 * Self.binCount) else { return false }
         for bin in 0..<Self.binCount / 2 {
             for column in 0..<Self.states {
                 counts[bin * Self.states + column] = counts[2 * bin * Self.states + column]
@@ -63,6 +82,7 @@ struct StateOccupancy {
         }
         for index in Self.binCount / 2 * Self.states..<counts.count { counts[index] = 0 }
         binWidth *= 2
+        return true
     }
 
     private func count(_ bin: Int, _ column: Int) -> Int { counts[bin * Self.states + column] }

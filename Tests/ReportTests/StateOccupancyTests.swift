@@ -2,6 +2,7 @@
 import TestSupport
 import Testing
 import Tracker
+import Wire
 
 /// The report's chart of all connections' states over time: connections
 /// finish in any order, and one that began before the first bin moves the
@@ -21,5 +22,24 @@ struct StateOccupancyTests {
             // 903 ms in at most 400 bins: 4 ms each, from 1 ms doubled twice.
             #expect(chart.binWidth == 4_000_000)
         }
+    }
+}
+
+extension StateOccupancyTests {
+    /// Found by the formats fuzzer: a span that ended before it began (a
+    /// record's times running backwards) asked for terabytes of bins.
+    @Test func spansThatRunBackwardsOrTooFarAreLeftOut() throws {
+        var record = try FixtureTracking.records(FixtureFiles.path("refused.pcap"))[0]
+        var chart = StateOccupancy()
+        chart.add(record)
+        let width = chart.binWidth
+        record.lastSeen = Timestamp(nanosecondsSinceEpoch: 0)
+        record.firstSeen = Timestamp(nanosecondsSinceEpoch: .max)
+        chart.add(record)
+        var far = record
+        far.firstSeen = Timestamp(nanosecondsSinceEpoch: .min)
+        chart.add(far)
+        #expect(chart.binWidth >= width)
+        #expect(chart.svg != nil)
     }
 }
