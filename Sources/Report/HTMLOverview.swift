@@ -112,7 +112,9 @@ struct HTMLOverview {
         let width = 800, left = 60, lane = 3, rowHeight = 9
         let span = Double(max(1, end - start))
         let height = timeline.count * rowHeight + 20
-        func x(_ time: Int64) -> Int { left + Int(Double(time - start.nanosecondsSinceEpoch) / span * Double(width - left - 4)) }
+        func x(_ time: Int64) -> Int {
+            left + ChartScale.offset(time &- start.nanosecondsSinceEpoch, of: span, length: width - left - 4)
+        }
         var parts = ["<figure><figcaption>Timeline: each connection's client (upper lane) and server (lower) "
                      + "states over \(TimeText.seconds(roundedToMicroseconds: end - start)) s of capture"
                      + (timelineLeftOut > 0 ? "; the first \(timeline.count) connections to finish, "

@@ -28,14 +28,14 @@ enum HTMLSequencePlot {
         for step in acks { highest = max(highest, relative(step.segment.acknowledgment)) }
         highest += highest / 4
         func x(_ step: ConnectionHistories.Step) -> Int {
-            left + Int(Double(step.segment.timestamp - record.firstSeen) / span * Double(width - left - 8))
+            left + ChartScale.offset(step.segment.timestamp - record.firstSeen, of: span, length: width - left - 8)
         }
         func y(_ value: Int64) -> Int { bottom - Int(Double(max(0, min(value, highest))) / Double(highest) * Double(bottom - 12)) }
 
         let direction = sender == .client ? "client → server" : "server → client"
         var parts = ["<svg class=\"tsplot\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(width) \(height)\" "
                      + "width=\"\(width)\" height=\"\(height)\" role=\"img\" aria-label=\"time-sequence \(direction)\">"]
-        parts += bands(record, sender: sender, x: { left + Int(Double($0) / span * Double(width - left - 8)) })
+        parts += bands(record, sender: sender, x: { left + ChartScale.offset($0, of: span, length: width - left - 8) })
         parts.append("<text class=\"axis\" x=\"\(left)\" y=\"10\">\(direction): relative sequence over time</text>")
         parts.append("<line class=\"axisline\" x1=\"\(left)\" y1=\"\(bottom)\" x2=\"\(width)\" y2=\"\(bottom)\"/>")
         parts.append("<line class=\"axisline\" x1=\"\(left)\" y1=\"12\" x2=\"\(left)\" y2=\"\(bottom)\"/>")
