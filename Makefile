@@ -5,18 +5,18 @@ SWIFT ?= swift
 DEMO ?= Fixtures/ipv4-loopback.pcap
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get -y -q
-# Debian packages the build needs (libpcap-dev) and the tests use (tshark, the
-# oracle for per-packet fields and conversations); the targets below that need
+# Debian packages the build needs (libpcap-dev); the targets below that need
 # more add them, and `deps` installs what is missing.
-PACKAGES := libpcap-dev pkg-config tshark
+PACKAGES := libpcap-dev pkg-config
 
 .PHONY: run test deps build release fixtures golden bench fuzz sanitize clean
 
 run: deps release
 	.build/release/handshake -r $(DEMO)
 
-# The browser tests of the HTML report run Debian's chromium, headless.
-test: PACKAGES += chromium
+# tshark is the oracle of the per-packet and conversation tests; the HTML
+# report's browser tests run Debian's chromium, headless.
+test: PACKAGES += tshark chromium
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
@@ -41,7 +41,7 @@ release: deps
 # Throughput against a C libpcap baseline and tshark in the same run, memory
 # per open connection, allocations per packet, the HTML report's size and the time
 # headless Chromium takes to load it; results in .bench/ (see Benchmarks/run).
-bench: PACKAGES += chromium
+bench: PACKAGES += tshark chromium
 bench: deps release
 	Benchmarks/run
 
@@ -57,7 +57,7 @@ fuzz: deps
 # flags every copy of a generic value, none of it in libpcap or our C paths.
 VALGRIND := valgrind -q --leak-check=full --errors-for-leak-kinds=definite --undef-value-errors=no \
 	--error-exitcode=9 --show-leak-kinds=definite
-sanitize: PACKAGES += valgrind
+sanitize: PACKAGES += valgrind tshark chromium
 sanitize: deps
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
 	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/Sanitizers/lsan.supp $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
@@ -70,7 +70,7 @@ sanitize: deps
 	@echo "sanitize: AddressSanitizer, ThreadSanitizer and memcheck runs passed"
 
 # Re-records every fixture from real sockets (root, tcpdump, tshark, nftables).
-fixtures: PACKAGES += tcpdump nftables
+fixtures: PACKAGES += tcpdump tshark nftables
 fixtures: deps
 	Fixtures/record
 
