@@ -41,7 +41,7 @@ public struct RecordFilter: Sendable {
     public let text: String
 
     public init(_ text: String) throws(ParseError) {
-        var parser = RecordFilterParser(text)
+        var parser = try RecordFilterParser(text)
         expression = try parser.parseWhole()
         self.text = text
     }

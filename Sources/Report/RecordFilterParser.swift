@@ -22,20 +22,14 @@ struct RecordFilterParser {
         }
     }
 
-    private var tokens: [Token] = []
+    private let tokens: [Token]
     private var position = 0
-    private var lexingFailure: RecordFilter.ParseError?
 
-    init(_ text: String) {
-        do throws(RecordFilter.ParseError) {
-            tokens = try Self.tokens(text)
-        } catch {
-            lexingFailure = error
-        }
+    init(_ text: String) throws(RecordFilter.ParseError) {
+        tokens = try Self.tokens(text)
     }
 
     mutating func parseWhole() throws(RecordFilter.ParseError) -> RecordFilter.Expression {
-        if let lexingFailure { throw lexingFailure }
         guard tokens != [.end] else { throw Self.failure("is empty") }
         let expression = try parseExpression()
         guard current == .end else { throw Self.failure("expected 'and', 'or' or the end, found \(current.shown)") }
