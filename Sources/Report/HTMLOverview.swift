@@ -24,10 +24,11 @@ struct HTMLOverview {
     private var timelineLeftOut = 0
     private var occupancy = StateOccupancy()
 
-    mutating func add(_ record: ConnectionRecord, keepsTimeline: Bool) {
+    /// Counts `record`, whose `failures` the report has found.
+    mutating func add(_ record: ConnectionRecord, failures shown: [Failure], keepsTimeline: Bool) {
         total += 1
         if record.handshake == .complete || record.handshake == .simultaneous { complete += 1 }
-        for failure in Failure.allCases where failure.isShown(by: record) { failures[failure, default: 0] += 1 }
+        for failure in shown { failures[failure, default: 0] += 1 }
         if record.finishReason == .portReused { portReused += 1 }
         endings[record.finishReason, default: 0] += 1
         if let first = record.synToSynAck, let second = record.synAckToAck {

@@ -53,20 +53,20 @@ public struct HTMLReport: ConnectionRenderer {
 
     public mutating func render(_ event: ConnectionEvent, to output: inout some LineSink) {
         guard let (record, history) = histories.record(event) else { return }
-        overview.add(record, keepsTimeline: rows.count < Self.timelineLimit)
+        let failures = Failure.allCases.filter { $0.isShown(by: record) }
+        overview.add(record, failures: failures, keepsTimeline: rows.count < Self.timelineLimit)
         let anomalies = record.anomalies.reduce(0) { $0 + $1.count }
         let cells = HTMLPage.cells(record, anomalies: anomalies)
         rows.append(Row(id: record.id, data: HTMLPage.dataRow(cells),
                         cells: rows.count < Self.staticRows ? cells : nil))
-        keepDetail(record, history, anomalies: anomalies)
+        keepDetail(record, history, score: failures.count * 1_000 + min(anomalies, 999))
     }
 
     /// The most anomalous connections keep their ladders: a reset, a failed
-    /// handshake or a marked segment counts before an ordinary close.
-    private mutating func keepDetail(_ record: ConnectionRecord, _ history: ConnectionHistories.History, anomalies: Int) {
+    /// handshake or a marked segment counts before an ordinary close (`score`:
+    /// failures by the thousand, then marked segments).
+    private mutating func keepDetail(_ record: ConnectionRecord, _ history: ConnectionHistories.History, score: Int) {
         guard detailLimit > 0 else { return }
-        let failures = Failure.allCases.filter { $0.isShown(by: record) }.count
-        let score = failures * 1_000 + min(anomalies, 999)
         if details.count >= detailLimit {
             guard let weakest = details.indices.min(by: { details[$0].score < details[$1].score }),
                   details[weakest].score < score else { return }
