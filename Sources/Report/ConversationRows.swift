@@ -18,15 +18,24 @@ public struct ConversationRows: ConnectionRenderer {
     struct Direction {
         var frames = 0
         var bytes = 0
+
+        mutating func add(_ segment: TCPSegment) {
+            frames += 1
+            bytes += segment.frameLength
+        }
     }
 
+    /// What a row needs of its connection: all rows wait for the end, and a
+    /// whole record (with its transitions and anomalies) would wait with each.
     struct Row {
-        var record: ConnectionRecord
+        var client: Endpoint
+        var server: Endpoint
+        var firstSeen: Timestamp
+        var duration: Int64
         var toServer: Direction
         var toClient: Direction
         var frames: Int { toServer.frames + toClient.frames }
         var bytes: Int { toServer.bytes + toClient.bytes }
-        var duration: Int64 { record.lastSeen - record.firstSeen }
     }
 
     static let columns: [(String, Int)] = [
@@ -49,18 +58,17 @@ public struct ConversationRows: ConnectionRenderer {
         switch event {
         case .segment(let event):
             if captureStart == nil { captureStart = event.segment.timestamp }
-            var counts = open[event.connectionID] ?? (Direction(), Direction())
+            // Counted in place: a copy out and back per segment costs a second lookup.
             if event.sender == .client {
-                counts.toServer.frames += 1
-                counts.toServer.bytes += event.segment.frameLength
+                open[event.connectionID, default: (Direction(), Direction())].toServer.add(event.segment)
             } else {
-                counts.toClient.frames += 1
-                counts.toClient.bytes += event.segment.frameLength
+                open[event.connectionID, default: (Direction(), Direction())].toClient.add(event.segment)
             }
-            open[event.connectionID] = counts
         case .finished(let record):
             let counts = open.removeValue(forKey: record.id) ?? (Direction(), Direction())
-            rows.append(Row(record: record, toServer: counts.toServer, toClient: counts.toClient))
+            rows.append(Row(client: record.client, server: record.server, firstSeen: record.firstSeen,
+                            duration: record.lastSeen - record.firstSeen, toServer: counts.toServer,
+                            toClient: counts.toClient))
         case .transition, .anomaly:
             break
         }
@@ -71,10 +79,10 @@ public struct ConversationRows: ConnectionRenderer {
         let start = captureStart ?? Timestamp(nanosecondsSinceEpoch: 0)
         for row in sorted() {
             output.write(Self.line([
-                row.record.client.description, row.record.server.description,
+                row.client.description, row.server.description,
                 String(row.toServer.frames), String(row.toServer.bytes), String(row.toClient.frames),
                 String(row.toClient.bytes), String(row.frames), String(row.bytes),
-                TimeText.seconds(roundedToMicroseconds: row.record.firstSeen - start), TimeText.seconds(roundedToMicroseconds: row.duration),
+                TimeText.seconds(roundedToMicroseconds: row.firstSeen - start), TimeText.seconds(roundedToMicroseconds: row.duration),
             ]))
         }
     }
@@ -83,7 +91,7 @@ public struct ConversationRows: ConnectionRenderer {
     private func sorted() -> [Row] {
         func key(_ row: Row) -> Int64 {
             switch order {
-            case .start: row.record.firstSeen.nanosecondsSinceEpoch
+            case .start: row.firstSeen.nanosecondsSinceEpoch
             case .frames: -Int64(row.frames)
             case .bytes: -Int64(row.bytes)
             case .duration: -row.duration
