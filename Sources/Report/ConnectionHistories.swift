@@ -79,7 +79,8 @@ struct ConnectionHistories {
             let added = open[segment.connectionID, default: History()].add(segment, fits: fits)
             if added { kept += 1 }
         case .transition(let transition):
-            open[transition.connectionID, default: History()].file(transition)
+            // One after the record belongs to a diagram already drawn.
+            if !transition.followsRecord { open[transition.connectionID, default: History()].file(transition) }
         case .finished(let record):
             let history = open.removeValue(forKey: record.id) ?? History()
             kept -= history.steps.count

@@ -61,6 +61,10 @@ public struct ConnectionSelection<Inner: ConnectionRenderer>: ConnectionRenderer
         case .segment(let segment):
             return note(segment.connectionID, criterion?.matches(id: segment.connectionID, client: segment.client,
                                                                  server: segment.server))
+        case .transition(let change) where change.followsRecord:
+            // Its connection is finished: nothing is left to remember it for.
+            return criterion?.matches(id: change.connectionID, client: change.client, server: change.server) ?? true
+                ? change.connectionID : nil
         case .transition(let change):
             return note(change.connectionID, criterion?.matches(id: change.connectionID, client: change.client,
                                                                 server: change.server))

@@ -34,6 +34,7 @@ public struct TransitionLines: ConnectionRenderer {
             } else if change.transition.inferred {
                 line += " (inferred)"
             }
+            if change.followsRecord { line += " (after its done line)" }
             output.write(line)
         case .anomaly(let id, let anomaly):
             output.write("\(TimeText.seconds(anomaly.firstSeen)) #\(id) "

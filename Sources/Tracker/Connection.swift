@@ -152,10 +152,19 @@ struct Connection {
         endpoints[.client].state == .closed && (endpoints[.server].state == .closed || !transitionLog.contains(.server))
     }
 
-    /// Reports the connection once both ends are closed; its entry then
-    /// lingers, marked, to absorb stray segments.
-    mutating func reportIfClosed(sink: inout some ConnectionEventSink) {
-        guard isClosed, !isReported else { return }
+    /// Both endpoints done: each CLOSED or in TIME_WAIT (so the peer of one
+    /// in TIME_WAIT has had its last ACK), or a client alone that closed.
+    @inline(__always)
+    var isDone: Bool {
+        endpoints[.client].state.isDone && (endpoints[.server].state.isDone || !transitionLog.contains(.server))
+    }
+
+    /// Reports the connection once both ends are closed, or once both are
+    /// done and `closeLinger` has passed since its last segment; its entry
+    /// then lingers, marked, to absorb stray segments and to see TIME_WAIT out.
+    @inline(__always)
+    mutating func reportIfClosed(now: Timestamp, closeLinger: Int64, sink: inout some ConnectionEventSink) {
+        guard !isReported, isClosed || isDone && now - lastSeen >= closeLinger else { return }
         isReported = true
         sink.receive(.finished(record(reason: .closed)))
     }
@@ -200,6 +209,7 @@ struct Connection {
         transitionLog.append(transition, of: role, since: firstSeen)
         guard reports.contains(.transitions) else { return }
         sink.receive(.transition(TransitionEvent(connectionID: id, client: clientEndpoint, server: serverEndpoint,
-                                                 role: role, from: from, transition: transition, cause: cause)))
+                                                 role: role, from: from, transition: transition, cause: cause,
+                                                 followsRecord: isReported)))
     }
 }

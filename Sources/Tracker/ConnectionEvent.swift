@@ -23,6 +23,11 @@ public struct TransitionEvent: Sendable {
     public var transition: StateTransition
     /// The segment that proved it; nil for timeouts, port reuse and end of input.
     public var cause: TCPSegment?
+    /// After the connection's record: an endpoint's TIME_WAIT ran out, or the
+    /// port was reused, after the close linger reported the connection with
+    /// that endpoint in TIME_WAIT. Renderers that draw whole connections
+    /// have drawn this one already.
+    public var followsRecord = false
 }
 
 /// One segment, placed in its connection.

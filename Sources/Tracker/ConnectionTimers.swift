@@ -1,23 +1,25 @@
 import Wire
 
 /// A connection's deadlines in capture time: TIME_WAIT running out, idle
-/// timeouts, and the linger of a reported connection.
+/// timeouts, the close linger, and the linger of a reported connection.
 extension Connection {
-    /// The earliest capture time at which a sweep has something to do here:
-    /// the end of its linger once reported; otherwise TIME_WAIT running out
-    /// or its states' idle timeout, whichever comes first. Segments move it
-    /// later; state changes and reporting can move it earlier.
+    /// The earliest capture time at which a sweep has something to do here.
+    /// Unreported: TIME_WAIT running out, its states' idle timeout, or the
+    /// end of the close linger once both endpoints are done, whichever comes
+    /// first. Reported: the end of an endpoint's TIME_WAIT, else the end of
+    /// its linger. Segments move it later; state changes and reporting can
+    /// move it earlier.
     ///
     /// A reported connection's deadline is asked for only at the moment it
     /// is reported (its later segments are strays), so it lingers from `now`.
     @inline(__always)
     func deadline(_ configuration: TrackerConfiguration, linger: Int64, now: Timestamp) -> Timestamp {
-        if isReported { return now + linger }
+        let timeWaitEnd = earliestTimeWaitEnd(timeWait: configuration.timeWait)
+        if isReported { return timeWaitEnd ?? now + linger }
         var deadline = lastSeen + max(configuration.idleTimeout(endpoints[.client].state),
                                       configuration.idleTimeout(endpoints[.server].state))
-        for role in [Role.client, .server] {
-            if let end = timeWaitEnd(role, timeWait: configuration.timeWait) { deadline = min(deadline, end) }
-        }
+        if let timeWaitEnd { deadline = min(deadline, timeWaitEnd) }
+        if isDone { deadline = min(deadline, lastSeen + configuration.closeLinger) }
         return deadline
     }
 
@@ -43,6 +45,14 @@ extension Connection {
             return nil
         }
         return since + timeWait
+    }
+
+    /// When the first of the endpoints in TIME_WAIT leaves it.
+    @inline(__always)
+    func earliestTimeWaitEnd(timeWait: Int64) -> Timestamp? {
+        let client = timeWaitEnd(.client, timeWait: timeWait), server = timeWaitEnd(.server, timeWait: timeWait)
+        guard let client, let server else { return client ?? server }
+        return min(client, server)
     }
 
     /// Closes each endpoint whose TIME_WAIT has run out; the transition is stamped when it did.

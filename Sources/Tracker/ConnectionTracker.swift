@@ -95,7 +95,7 @@ public struct ConnectionTracker {
     private mutating func process(_ segment: TCPSegment, hash: UInt32, into sink: inout some ConnectionEventSink) {
         statistics.segments += 1
         let timeAnomaly = moveClock(to: segment.timestamp)
-        if now >= nextSweep { sweep(into: &sink) }
+        if now >= nextSweep { sweep(at: now, into: &sink) }
 
         guard let slot = table.slot(from: segment.source, to: segment.destination, hash: hash) else {
             return open(segment, into: &sink)
@@ -109,7 +109,7 @@ public struct ConnectionTracker {
                                          at: segment.timestamp, sink: &sink)
             }
             connection.process(segment, sink: &sink)
-            connection.reportIfClosed(sink: &sink)
+            connection.reportIfClosed(now: now, closeLinger: configuration.closeLinger, sink: &sink)
             return .processed(refiled: connection.refileDeadline(configuration, linger: Self.linger, now: now))
         }
         switch outcome {
@@ -175,14 +175,22 @@ public struct ConnectionTracker {
         for (_, slot) in open where !table[slot].isReported {
             table.withConnection(slot) { connection in
                 connection.settlePending(sink: &sink)
-                let reason: FinishReason = connection.isClosed ? .closed : .endOfInput
+                let reason: FinishReason = connection.isDone ? .closed : .endOfInput
                 sink.receive(.finished(connection.record(reason: reason)))
             }
         }
         table = ConnectionTable()
     }
 
-    /// Applies the passage of capture time without a segment, for live captures that go quiet.
+    /// The earliest capture time at which a timer comes due (TIME_WAIT, an
+    /// idle timeout, a linger), if any connection has one: how long a live
+    /// capture may wait for packets before calling `advance(to:)`.
+    public var nextDeadline: Timestamp? { deadlines.earliest }
+
+    /// Applies the passage of time without a segment, for live captures
+    /// that go quiet: reports what came due by `time`. The clock that
+    /// segments are checked against does not move: the kernel may stamp the
+    /// next packet a little before `time`, and that is not time running backwards.
     @inlinable
     public mutating func advance(to time: Timestamp, into sink: inout some ConnectionEventSink) {
         forwarding(to: &sink) { $0.advance(to: time, forwardingTo: &$1) }
@@ -191,8 +199,7 @@ public struct ConnectionTracker {
     @usableFromInline
     mutating func advance(to time: Timestamp, forwardingTo sink: inout EventForwarder) {
         guard time > now else { return }
-        now = time
-        if now >= nextSweep { sweep(into: &sink) }
+        sweep(at: time, into: &sink)
     }
 
     /// Runs `body` with a sink that passes each event on to `sink`.
@@ -218,7 +225,10 @@ public struct ConnectionTracker {
     // MARK: - Private
 
     private mutating func replace(_ slot: Int32, with segment: TCPSegment, into sink: inout some ConnectionEventSink) {
-        if !table[slot].isReported {
+        if table[slot].isReported {
+            // Reported in TIME_WAIT after the close linger: that TIME_WAIT ends now.
+            table[slot].closeForReuse(at: segment.timestamp, cause: segment, sink: &sink)
+        } else {
             let settled = [.timeWait, .closed, .synSent].contains(table[slot].endpoints[.client].state)
             if !settled {
                 let sender = table[slot].role(ofSender: segment)
@@ -260,31 +270,37 @@ public struct ConnectionTracker {
                                          at: segment.timestamp, sink: &sink)
             }
             connection.process(segment, sink: &sink)
-            connection.reportIfClosed(sink: &sink)
+            connection.reportIfClosed(now: now, closeLinger: configuration.closeLinger, sink: &sink)
             return connection.refileDeadline(configuration, linger: Self.linger, now: now)
         }
         if let refiled { deadlines.schedule(slot, at: refiled) }
     }
 
-    /// Expires TIME_WAIT, idle connections and lingering reported ones:
-    /// only those whose deadline has come, earliest first.
-    private mutating func sweep(into sink: inout some ConnectionEventSink) {
+    /// Expires TIME_WAIT, idle connections, close lingers and lingering
+    /// reported ones: only those whose deadline has come by `time`, earliest first.
+    private mutating func sweep(at time: Timestamp, into sink: inout some ConnectionEventSink) {
         nextSweep = now + Self.sweepInterval
         let configuration = self.configuration
-        while let due = deadlines.popDue(at: now) {
+        while let due = deadlines.popDue(at: time) {
             let slot = due.slot
             table[slot].scheduledDeadline = Timestamp(nanosecondsSinceEpoch: .max)
+            table[slot].expireTimeWait(now: time, timeWait: configuration.timeWait, sink: &sink)
             if table[slot].isReported {
-                remove(slot)
+                // Its linger is over, or the TIME_WAIT it was reported in.
+                guard let end = table[slot].earliestTimeWaitEnd(timeWait: configuration.timeWait) else {
+                    remove(slot)
+                    continue
+                }
+                table[slot].scheduledDeadline = end
+                deadlines.schedule(slot, at: end)
                 continue
             }
-            table[slot].expireTimeWait(now: now, timeWait: configuration.timeWait, sink: &sink)
-            table[slot].reportIfClosed(sink: &sink)
+            table[slot].reportIfClosed(now: time, closeLinger: configuration.closeLinger, sink: &sink)
             // Nothing is on file now, so this is the next deadline. Still due
             // means idle: one just reported lingers from now.
-            guard let next = table.withConnection(slot, { $0.refileDeadline(configuration, linger: Self.linger, now: now) })
+            guard let next = table.withConnection(slot, { $0.refileDeadline(configuration, linger: Self.linger, now: time) })
             else { continue }
-            if next <= now {
+            if next <= time {
                 sink.receive(.finished(table[slot].record(reason: .idle)))
                 remove(slot)
                 continue

@@ -58,6 +58,9 @@ struct DeadlineQueue {
         restore(at: position)
     }
 
+    /// The earliest time filed, if any.
+    var earliest: Timestamp? { times.first }
+
     /// Removes and returns the earliest entry if it is due at `now`.
     mutating func popDue(at now: Timestamp) -> Entry? {
         guard let time = times.first, time <= now else { return nil }

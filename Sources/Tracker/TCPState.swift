@@ -12,6 +12,10 @@ public enum TCPState: String, Sendable, CaseIterable {
     case closing = "CLOSING"
     case lastAck = "LAST_ACK"
     case timeWait = "TIME_WAIT"
+
+    /// CLOSED or TIME_WAIT: the endpoint sends nothing more of this connection.
+    @inline(__always)
+    var isDone: Bool { self == .closed || self == .timeWait }
 }
 
 /// What the capture shows an endpoint doing, or having done to it: the

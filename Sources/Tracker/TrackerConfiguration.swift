@@ -8,6 +8,12 @@ public struct TrackerConfiguration: Sendable {
     public var establishedIdleTimeout: Int64 = 3600 * second
     /// Idle time for connections closing (FIN_WAIT_*, CLOSE_WAIT, CLOSING, LAST_ACK).
     public var closingIdleTimeout: Int64 = 240 * second
+    /// How long a connection whose endpoints are both done (CLOSED, or
+    /// TIME_WAIT with the peer's last ACK seen) waits for late
+    /// retransmissions before it is reported, in TIME_WAIT if it still is:
+    /// Zeek's `tcp_close_delay`. Its TIME_WAIT is still followed to the end,
+    /// for port reuse. Both endpoints CLOSED are reported at once.
+    public var closeLinger: Int64 = 5 * second
     /// A segment this far ahead of the capture clock moves it only when the
     /// next segment is that far ahead too: one misdated segment must not end
     /// every timer at once (see `Anomaly.Kind.timeJumpedAhead`).

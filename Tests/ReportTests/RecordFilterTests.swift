@@ -45,7 +45,8 @@ struct RecordFilterTests {
         ("initiator_known == false", "mid-stream.pcap", true),
         ("client_bytes == 10 and server_packets == 3", "mid-stream.pcap", true),
         ("duration > 250ms and duration < 0.251", "mid-stream.pcap", true),
-        ("end_reason == end_of_input", "mid-stream.pcap", true),
+        ("end_reason == closed", "mid-stream.pcap", true),
+        ("end_reason == end_of_input", "half-close.pcap", true),
         ("ip_version == 6", "ipv6-loopback.pcap", true),
         ("first_seen > 1796135000 and last_seen < 1796136000", "refused.pcap", true),
     ])

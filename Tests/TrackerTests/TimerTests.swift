@@ -128,4 +128,29 @@ struct TimerTests {
         #expect(tracker.openConnections == 0)
         #expect(tracker.statistics.peakOpen < 60)
     }
+
+    /// A live capture lets time pass while it is quiet, by the wall clock;
+    /// the kernel stamped the next packet a little before that moment. That
+    /// is not time running backwards (it was, in about half of live runs).
+    @Test func quietTimeDoesNotMakeTheNextSegmentLate() {
+        var c = Self.conversation(port: 51514)
+        c.handshake()
+        var tracker = ConnectionTracker()
+        var sink = CollectingSink()
+        tracker.process(c.segments[0], into: &sink)
+        tracker.process(c.segments[1], into: &sink)
+        tracker.advance(to: Conversation.time(1_000), into: &sink)
+        tracker.process(c.segments[2], into: &sink)
+        tracker.finish(into: &sink)
+        #expect(sink.records.first?.anomalies == [])
+        #expect(sink.records.first?.clientTrace == "SYN_SENT@0 ESTABLISHED@1")
+    }
+
+    /// What a live capture waits for: the earliest deadline filed.
+    @Test func nextDeadlineIsTheEarliestTimer() {
+        let (tracker, _) = Self.run([Self.closing(port: 51514, at: 10)], configuration: Self.oneSecondMSL())
+        // TIME_WAIT from 11 ms, 2×MSL = 2 s.
+        #expect(tracker.nextDeadline == Conversation.time(2_011))
+        #expect(ConnectionTracker().nextDeadline == nil)
+    }
 }
