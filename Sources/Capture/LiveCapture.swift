@@ -1,13 +1,20 @@
 import CPcap
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A live capture on one interface (`any` included), opened with
 /// `pcap_create` and `pcap_activate` so every option is set before the
 /// socket starts.
 ///
-/// Stopping: `breakLoop()` (safe from a signal handler) makes
-/// `nextPacket()` return nil once; `drain` then reads what the kernel's
-/// ring still holds without blocking, so packets captured in the last
-/// moments are not lost.
+/// Reads never block: `nextPacket()` returns what the kernel has ready,
+/// and `waitForPackets(upTo:)` waits, at most as long as the caller's next
+/// timer, for more. So a quiet link still gets its timers run on time.
+/// Stopping: `breakLoop()` wakes a wait and makes `nextPacket()` return nil
+/// once; reading on until nil then drains what the kernel's ring still
+/// holds, so packets captured in the last moments are not lost.
 public final class LiveCapture {
     /// How the capture is opened; the defaults suit watching handshakes.
     public struct Options: Sendable {
@@ -15,12 +22,18 @@ public final class LiveCapture {
         /// for this, so a small snaplen holds many more packets in the buffer.
         public var snapLength: Int32 = 262_144
         public var promiscuous = true
-        /// Deliver each packet as it arrives rather than when a ring block fills.
+        /// Deliver each packet as it arrives (TPACKET_V2, a slot per packet),
+        /// rather than a ring block at a time (TPACKET_V3), which keeps up
+        /// with more packets but holds them for up to `timeoutMilliseconds`.
         public var immediate = true
         /// The kernel buffer in bytes; libpcap's default is 2 MiB.
         public var bufferSize: Int32? = nil
-        /// How long a read may wait when not in immediate mode, in milliseconds.
+        /// How long the kernel may hold a partly filled block when not in
+        /// immediate mode, in milliseconds.
         public var timeoutMilliseconds: Int32 = 100
+        /// A PACKET_FANOUT group to join (Linux): the processes in one group
+        /// each get a share of the interface's flows, split by a symmetric hash.
+        public var fanoutGroup: UInt16? = nil
 
         public init() {}
     }
@@ -67,6 +80,22 @@ public final class LiveCapture {
             let message = String(cString: pcap_geterr(handle))
             warnings.append(message.isEmpty ? String(cString: pcap_statustostr(status)) : message)
         }
+        if let group = options.fanoutGroup {
+            guard Self.joinFanout(handle, group: group) == 0 else {
+                let reason = String(cString: strerror(errno))
+                pcap_close(handle)
+                throw .liveCaptureFailed(interface: interface, reason: "cannot join fanout group \(group): \(reason)")
+            }
+        }
+        var wakeFDs: [Int32] = [-1, -1]
+        guard pcap_setnonblock(handle, 1, &errbuf.bytes) == 0, pipe(&wakeFDs) == 0 else {
+            pcap_close(handle)
+            throw .liveCaptureFailed(interface: interface, reason: "cannot set up non-blocking reads: \(errbuf.text)")
+        }
+        _ = fcntl(wakeFDs[1], F_SETFL, O_NONBLOCK)
+        wakeReadFD = wakeFDs[0]
+        wakeWriteFD = wakeFDs[1]
+        selectableFD = pcap_get_selectable_fd(handle)
         self.handle = handle
         self.warnings = warnings
         linkType = UInt32(bitPattern: pcap_datalink(handle))
@@ -74,9 +103,24 @@ public final class LiveCapture {
     }
 
     private let nanosecond: Bool
+    /// What `waitForPackets` polls: the packet socket, and a pipe that `breakLoop` writes to.
+    private let selectableFD: Int32
+    private let wakeReadFD: Int32
+    private let wakeWriteFD: Int32
 
     deinit {
         pcap_close(handle)
+        close(wakeReadFD)
+        close(wakeWriteFD)
+    }
+
+    private static func joinFanout(_ handle: OpaquePointer, group: UInt16) -> Int32 {
+        #if os(Linux)
+        handshake_join_fanout(handle, group)
+        #else
+        errno = ENOTSUP
+        return -1
+        #endif
     }
 
     /// Applies a BPF filter in the kernel.
@@ -91,8 +135,8 @@ public final class LiveCapture {
         }
     }
 
-    /// The next packet; nil when the read timed out with nothing or after
-    /// `breakLoop()` (check your stop flag). Bytes are valid until the next call.
+    /// The next packet the kernel has ready; nil when it has none, and once
+    /// after `breakLoop()`. Bytes are valid until the next call.
     public func nextPacket() throws(CaptureError) -> CapturedPacket? {
         var header: UnsafeMutablePointer<pcap_pkthdr>?
         var data: UnsafePointer<UInt8>?
@@ -113,16 +157,20 @@ public final class LiveCapture {
         }
     }
 
-    /// Switches to non-blocking reads: `nextPacket()` then returns nil as
-    /// soon as the kernel has nothing more, which is how a stop drains.
-    public func stopBlocking() {
-        var errbuf = PcapErrorBuffer()
-        _ = pcap_setnonblock(handle, 1, &errbuf.bytes)
+    /// Waits until the kernel may have packets, `breakLoop()` is called, or
+    /// `seconds` pass, whichever is first.
+    public func waitForPackets(upTo seconds: Double) {
+        var fds = [pollfd(fd: selectableFD, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: wakeReadFD, events: Int16(POLLIN), revents: 0)]
+        let milliseconds = Int32(max(0, min(seconds, 3600)) * 1000 + 0.999)
+        _ = poll(&fds, nfds_t(fds.count), milliseconds)
     }
 
-    /// Makes a blocked `nextPacket()` return. Async-signal-safe in libpcap ≥ 1.10.
+    /// Makes `nextPacket()` return nil once and ends a wait; callable from any thread.
     public func breakLoop() {
         pcap_breakloop(handle)
+        var byte: UInt8 = 1
+        _ = write(wakeWriteFD, &byte, 1)
     }
 
     public func statistics() -> Statistics? {

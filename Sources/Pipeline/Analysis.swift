@@ -29,6 +29,19 @@ struct Analysis<Renderer: ConnectionRenderer> {
 
     var openConnections: Int { tracker.openConnections }
 
+    /// handshake's counts; the caller adds the capture's.
+    var statistics: RunStatistics {
+        var statistics = RunStatistics()
+        statistics.tcpSegments = tracker.statistics.segments
+        statistics.notTCP = undecodable.notTCP
+        statistics.malformed = undecodable.malformed
+        statistics.connections = tracker.statistics.connections
+        return statistics
+    }
+
+    /// When the tracker next has a timer due.
+    var nextDeadline: Timestamp? { tracker.nextDeadline }
+
     /// The renderer, with everything it has seen.
     var renderer: Renderer { sink.renderer }
 

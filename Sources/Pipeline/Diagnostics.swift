@@ -10,6 +10,11 @@ public enum Diagnostics {
         put("handshake: \(message)\n")
     }
 
+    /// A line on stderr as it is, without the prefix: for what programs read.
+    static func sayVerbatim(_ line: String) {
+        put(line + "\n")
+    }
+
     /// Rewrites the current stderr line (progress), erasing what was there.
     static func overwrite(_ text: String) {
         put("\r\u{1B}[K" + text)

@@ -45,11 +45,20 @@ public struct PacketSource {
     }
 
     /// Runs the capture; `body` sees every packet that passes the filter and
-    /// returns false to stop early (the output was closed). `idle` runs when a
-    /// live capture has been quiet for a moment. Returns normally at the end
+    /// returns false to stop early (the output was closed). `idle` runs in a
+    /// live capture each time the kernel has nothing more ready, and returns
+    /// how long, in seconds, the capture may then wait for packets: until the
+    /// caller's next timer is due. Returns normally at the end
     /// of input, after `-c` packets, or on Ctrl-C; throws what stopped it
     /// otherwise, after `body` has seen every packet read before the failure.
-    public func run(_ body: (CapturedPacket, Position) -> Bool, idle: () -> Void) throws(CaptureError) {
+    /// What a run read: packets delivered, and libpcap's counters of a live capture.
+    public struct Counts: Sendable {
+        public var delivered = 0
+        public var kernel: LiveCapture.Statistics?
+    }
+
+    @discardableResult
+    public func run(_ body: (CapturedPacket, Position) -> Bool, idle: () -> Double) throws(CaptureError) -> Counts {
         if case .files(let paths) = input {
             // Every input is checked before the first is read: a missing third
             // file fails the run before anything is reported.
@@ -57,6 +66,7 @@ public struct PacketSource {
             if let dumpPath { try Self.refuseOverwriting(paths, with: dumpPath) }
         }
         var delivery = Delivery(limit: limit, dumpPath: dumpPath)
+        var counts = Counts()
         do throws(CaptureError) {
             switch input {
             case .files(let paths):
@@ -64,9 +74,12 @@ public struct PacketSource {
                     try readFile(path, into: &delivery, body)
                 }
             case .live(let interface, let options, let duration):
-                try capture(on: interface, options: options, duration: duration, into: &delivery, body, idle: idle)
+                counts.kernel = try capture(on: interface, options: options, duration: duration, into: &delivery, body,
+                                            idle: idle)
             }
             try delivery.finish(writingEmptyFile: true)
+            counts.delivered = delivery.delivered
+            return counts
         } catch {
             try? delivery.finish(writingEmptyFile: false)
             throw error
@@ -101,13 +114,12 @@ public struct PacketSource {
 
     private func capture(on interface: String, options: LiveCapture.Options, duration: Double?,
                          into delivery: inout Delivery, _ body: (CapturedPacket, Position) -> Bool,
-                         idle: () -> Void) throws(CaptureError) {
+                         idle: () -> Double) throws(CaptureError) -> LiveCapture.Statistics? {
         let capture = try LiveCapture(interface: interface, options: options)
         for warning in capture.warnings { Diagnostics.say("warning: \(warning)") }
         try Self.requireSupported(capture.linkType, path: interface)
         delivery.firstLinkType = capture.linkType
         if let filter { try capture.setFilter(filter) }
-        delivery.flushesEachPacket = true
         let handle = UncheckedSendable(capture)
         stop.onRaise { handle.value.breakLoop() }
         if let duration { stop.raise(after: duration) }
@@ -115,17 +127,15 @@ public struct PacketSource {
                         + "snapshot length \(options.snapLength) bytes")
         let live = { (packet: CapturedPacket) in body(packet, Position(bytesRead: 0, totalBytes: nil)) }
         while !delivery.isDone, !stop.isRaised {
-            if let packet = try capture.nextPacket() { try delivery.deliver(packet, live) } else { idle() }
+            while !delivery.isDone, let packet = try capture.nextPacket() { try delivery.deliver(packet, live) }
+            // What was read so far is on disk before the wait, as tcpdump -U would.
+            try delivery.flushDumps()
+            let wait = idle()
+            if !delivery.isDone, !stop.isRaised { capture.waitForPackets(upTo: wait) }
         }
         // The kernel may still hold packets captured before the stop: read them.
-        capture.stopBlocking()
         while !delivery.isDone, let packet = try capture.nextPacket() { try delivery.deliver(packet, live) }
-        if let stats = capture.statistics() {
-            Diagnostics.say("\(delivery.delivered) packets captured")
-            Diagnostics.say("\(stats.received) packets received by filter")
-            Diagnostics.say("\(stats.droppedByKernel) packets dropped by kernel")
-            if stats.droppedByInterface > 0 { Diagnostics.say("\(stats.droppedByInterface) packets dropped by interface") }
-        }
+        return capture.statistics()
     }
 
     /// `-w` onto a file that is also read (`-r X -w X`, or another name for
@@ -163,7 +173,6 @@ private struct Delivery {
     /// nothing passes (tcpdump writes one too).
     var firstLinkType: UInt32?
     var delivered = 0
-    var flushesEachPacket = false
 
     init(limit: Int?, dumpPath: String?) {
         self.limit = limit
@@ -180,7 +189,6 @@ private struct Delivery {
         if let dumpPath {
             let dumper = try dumper(for: packet.linkType, dumpPath)
             try dumper.write(packet)
-            if flushesEachPacket { try dumper.flush() }
         }
         if !body(packet) { stopped = true }
     }
@@ -213,6 +221,10 @@ private struct Delivery {
         if writingEmptyFile, dumpers.isEmpty, let dumpPath {
             dumpers.append(try PacketDumper(path: dumpPath, linkType: firstLinkType ?? LinkType.ethernet.rawValue))
         }
+        try flushDumps()
+    }
+
+    func flushDumps() throws(CaptureError) {
         for dumper in dumpers { try dumper.flush() }
     }
 }

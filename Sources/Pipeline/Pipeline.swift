@@ -18,13 +18,17 @@ public struct Pipeline {
     public var showsProgress: Bool
     /// At the end, say on stderr how many packets, segments and connections were seen (`-v`).
     public var saysWhatWasSeen: Bool
+    /// How the run's counts are written on stderr at the end (`--stats`).
+    public var statisticsFormat: RunStatistics.Format
 
     public init(source: PacketSource, configuration: TrackerConfiguration = TrackerConfiguration(),
-                showsProgress: Bool = false, saysWhatWasSeen: Bool = false) {
+                showsProgress: Bool = false, saysWhatWasSeen: Bool = false,
+                statisticsFormat: RunStatistics.Format = .text) {
         self.source = source
         self.configuration = configuration
         self.showsProgress = showsProgress
         self.saysWhatWasSeen = saysWhatWasSeen
+        self.statisticsFormat = statisticsFormat
     }
 
     private var isLive: Bool {
@@ -47,16 +51,23 @@ public struct Pipeline {
             progress.clear()
             analysis.finish()
         }
-        try source.run({ packet, position in
+        let counts = try source.run({ packet, position in
             analysis.consume(packet)
             progress.tick(bytesRead: position.bytesRead, totalBytes: position.totalBytes,
                           openConnections: analysis.openConnections)
             return !output.isClosed
         }, idle: {
-            analysis.advance(to: Self.wallClock())
+            let now = Self.wallClock()
+            analysis.advance(to: now)
+            output.flush()
+            return Self.wait(from: now, until: analysis.nextDeadline)
         })
         progress.clear()
         analysis.finish()
+        var statistics = analysis.statistics
+        statistics.packetsCaptured = counts.delivered
+        statistics.kernel = counts.kernel
+        statistics.report(as: statisticsFormat)
         return analysis.renderer
     }
 
@@ -64,10 +75,28 @@ public struct Pipeline {
     public func listSegments(to output: LineOutput) throws(CaptureError) {
         var listing = SegmentListing(output: output, saysWhatWasSeen: saysWhatWasSeen)
         defer { listing.finish() }
-        try source.run({ packet, _ in
+        let counts = try source.run({ packet, _ in
             listing.consume(packet)
             return !output.isClosed
-        }, idle: {})
+        }, idle: {
+            output.flush()
+            return Self.longestWait
+        })
+        listing.finish()
+        var statistics = listing.statistics
+        statistics.packetsCaptured = counts.delivered
+        statistics.kernel = counts.kernel
+        statistics.report(as: statisticsFormat)
+    }
+
+    /// The longest a quiet live capture waits before it looks at its timers
+    /// again, so a step of the wall clock is noticed within a second.
+    static let longestWait = 1.0
+
+    /// Seconds from `now` to `deadline`, at most `longestWait`.
+    static func wait(from now: Timestamp, until deadline: Timestamp?) -> Double {
+        guard let deadline else { return longestWait }
+        return min(max(Double(deadline - now) / 1e9, 0), longestWait)
     }
 
     /// Live capture stamps packets with the wall clock, so it is capture time too.

@@ -13,6 +13,7 @@ struct SegmentListing {
     private let saysWhatWasSeen: Bool
     private var packets = 0
     private var segments = 0
+    private var finished = false
 
     init(output: LineOutput, saysWhatWasSeen: Bool) {
         self.output = output
@@ -26,7 +27,19 @@ struct SegmentListing {
         output.write(SegmentLine.render(segment, marks: analyzer.marks(for: segment)))
     }
 
-    func finish() {
+    /// handshake's counts; the caller adds the capture's.
+    var statistics: RunStatistics {
+        var statistics = RunStatistics()
+        statistics.tcpSegments = segments
+        statistics.notTCP = undecodable.notTCP
+        statistics.malformed = undecodable.malformed
+        return statistics
+    }
+
+    /// Flushes the listing and says what was not decoded. Once.
+    mutating func finish() {
+        guard !finished else { return }
+        finished = true
         output.flush()
         undecodable.report()
         if saysWhatWasSeen {

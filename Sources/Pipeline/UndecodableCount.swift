@@ -7,6 +7,10 @@ import Wire
 /// capture is full of them.
 struct UndecodableCount {
     private var counts: [String: Int] = [:]
+    /// Packets of other protocols and later fragments: not reported, only counted.
+    private(set) var notTCP = 0
+    /// Packets counted in `counts`.
+    private(set) var malformed = 0
 
     /// Decodes `packet` into `segment`; false if it holds no TCP segment.
     mutating func decode(_ packet: CapturedPacket, into segment: inout TCPSegment) -> Bool {
@@ -17,8 +21,10 @@ struct UndecodableCount {
             return true
         } catch {
             switch error {
-            case .truncated, .malformed, .unsupportedLinkType: counts[error.description, default: 0] += 1
-            case .notIP, .notTCP, .laterFragment: break
+            case .truncated, .malformed, .unsupportedLinkType:
+                counts[error.description, default: 0] += 1
+                malformed += 1
+            case .notIP, .notTCP, .laterFragment: notTCP += 1
             }
             return false
         }

@@ -104,7 +104,7 @@ struct Analyze: ParsableCommand {
     }
 
     private func execute() throws(CommandFailure) {
-        let output = LineOutput(fd: STDOUT_FILENO, flushesEachLine: capture.isLive)
+        let output = LineOutput(fd: STDOUT_FILENO)
         let colors = color == .always || (color == .auto && Self.terminalTakesColors)
         let pipeline = capture.pipeline()
         var run = FormatRun(pipeline: pipeline, output: output,

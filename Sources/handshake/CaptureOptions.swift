@@ -68,6 +68,28 @@ struct CaptureOptions: ParsableArguments {
                                + "at Ctrl-C or -c.", valueName: "duration"))
     var duration: DurationArgument?
 
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "How long a connection whose both ends are done (closed, or TIME_WAIT after the last ACK) waits for late "
+            + "retransmissions before it is reported, e.g. 5s (the default, like Zeek) or 0; at most a day.",
+        valueName: "duration"))
+    var closeLinger: DurationArgument?
+
+    @Flag(inversion: .prefixedNo, help: ArgumentHelp(
+        "Live capture: hand each packet over as it arrives (the default when stdout is a terminal), or a kernel "
+            + "block at a time, up to 100 ms later, which keeps up with more traffic (the default otherwise)."))
+    var immediate: Bool?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Live capture (Linux): join this PACKET_FANOUT group, 0 to 65535, so that several handshake processes on one "
+            + "interface each get a share of its connections (both directions of each to one process).",
+        valueName: "group"))
+    var fanout: Int?
+
+    @Option(help: ArgumentHelp(
+        "The counts at the end on stderr: text (tcpdump's lines, live capture) or json (one object, for scripts).",
+        valueName: "format"))
+    var stats: RunStatistics.Format = .text
+
     /// tcpdump's -n/-nn, typed by habit: accepted, and nothing to do.
     @Flag(name: .customShort("n"), help: "Accepted as in tcpdump (-n, -nn): handshake never resolves names or ports.")
     var numeric: Int
@@ -88,6 +110,13 @@ struct CaptureOptions: ParsableArguments {
             throw ValidationError("--msl must be positive and at most \(Int(Range.mslSeconds)) seconds, not \(msl)")
         }
         try Self.require(maxConnections, in: Range.maxConnections, "--max-connections", "connections")
+        if let closeLinger, !Range.closeLinger.contains(closeLinger.nanoseconds) {
+            throw ValidationError("--close-linger must be from 0 to a day (86400s), not \(closeLinger.text)")
+        }
+        if let fanout { try Self.require(fanout, in: Range.fanoutGroup, "--fanout", "(a group id)") }
+        if !isLive, immediate != nil || fanout != nil {
+            throw ValidationError("--immediate, --no-immediate and --fanout are for live capture (-i)")
+        }
     }
 
     /// What the numeric options accept. Beyond these they overflowed:
@@ -101,7 +130,13 @@ struct CaptureOptions: ParsableArguments {
         /// A day: TIME_WAIT at most two, far past any real MSL (Linux's is 30 s).
         static let mslSeconds: Double = 86_400
         static let maxConnections: ClosedRange<Int> = 1...100_000_000
+        static let closeLinger: ClosedRange<Int64> = 0...(86_400 * TrackerConfiguration.second)
+        static let fanoutGroup: ClosedRange<Int> = 0...65_535
     }
+
+    /// The kernel buffer when -B is not given: libpcap's 2 MiB filled in
+    /// tens of milliseconds at the rates `make bench-live` measures.
+    static let defaultBufferBytes: Int32 = 32 << 20
 
     private static func require<Value: Comparable>(_ value: Value, in range: ClosedRange<Value>, _ name: String,
                                                    _ unit: String) throws {
@@ -123,6 +158,7 @@ struct CaptureOptions: ParsableArguments {
         var configuration = TrackerConfiguration()
         configuration.maximumSegmentLifetime = Int64(msl * Double(TrackerConfiguration.second))
         configuration.maximumConnections = maxConnections
+        if let closeLinger { configuration.closeLinger = closeLinger.nanoseconds }
         if let idle = idleTimeout {
             configuration.handshakeIdleTimeout = idle.handshake ?? configuration.handshakeIdleTimeout
             configuration.establishedIdleTimeout = idle.established ?? configuration.establishedIdleTimeout
@@ -140,7 +176,9 @@ struct CaptureOptions: ParsableArguments {
             var options = LiveCapture.Options()
             options.snapLength = snaplen == 0 ? Range.snaplen.upperBound : snaplen
             options.promiscuous = !noPromisc
-            options.bufferSize = bufferSize.map { $0 * 1024 }
+            options.bufferSize = bufferSize.map { $0 * 1024 } ?? Self.defaultBufferBytes
+            options.immediate = immediate ?? (isatty(STDOUT_FILENO) == 1)
+            options.fanoutGroup = fanout.map { UInt16($0) }
             input = .live(interface: interface, options: options,
                           duration: duration.map { Double($0.nanoseconds) / 1e9 })
             StopSignal.forward(to: stop)
@@ -150,6 +188,8 @@ struct CaptureOptions: ParsableArguments {
         let source = PacketSource(input: input, filter: filter.isEmpty ? nil : filter.joined(separator: " "),
                                   limit: count, dumpPath: write, stop: stop)
         return Pipeline(source: source, configuration: trackerConfiguration, showsProgress: true,
-                        saysWhatWasSeen: verbose > 0)
+                        saysWhatWasSeen: verbose > 0, statisticsFormat: stats)
     }
 }
+
+extension RunStatistics.Format: ExpressibleByArgument {}

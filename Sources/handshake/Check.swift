@@ -193,8 +193,11 @@ struct CloseList: ExpressibleByArgument {
 /// `50ms`, `1.5s`, `200us`, `2` (seconds).
 struct DurationArgument: ExpressibleByArgument {
     var nanoseconds: Int64
+    /// As it was given, for messages.
+    var text: String
     init?(argument: String) {
         guard let value = DurationText.nanoseconds(argument) else { return nil }
         nanoseconds = value
+        text = argument
     }
 }
