@@ -9,14 +9,15 @@ APT := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get -y -q
 # more add them, and `deps` installs what is missing.
 PACKAGES := libpcap-dev pkg-config
 
-.PHONY: run test deps build release fixtures golden bench fuzz sanitize clean
+.PHONY: run test deps build release fixtures golden bench bench-live fuzz sanitize clean
 
 run: deps release
 	.build/release/handshake -r $(DEMO)
 
 # tshark is the oracle of the per-packet and conversation tests; the HTML
-# report's browser tests run Debian's chromium, headless.
-test: PACKAGES += tshark chromium
+# report's browser tests run Debian's chromium, headless; tcpreplay sends
+# the short zero-loss check of live capture (LiveRateTests).
+test: PACKAGES += tshark chromium tcpreplay
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
@@ -45,6 +46,12 @@ bench: PACKAGES += tshark chromium
 bench: deps release
 	Benchmarks/run
 
+# The zero-loss rate search of live capture over a veth pair: tcpreplay
+# sends, handshake (several ways) and tcpdump listen; see Benchmarks/live-rate.
+bench-live: PACKAGES += tcpreplay tcpdump
+bench-live: deps release
+	Benchmarks/live-rate
+
 # The three libFuzzer targets for FUZZ_SECONDS each (default 60); see Fuzz/run.
 fuzz: deps
 	Fuzz/run
@@ -57,7 +64,7 @@ fuzz: deps
 # flags every copy of a generic value, none of it in libpcap or our C paths.
 VALGRIND := valgrind -q --leak-check=full --errors-for-leak-kinds=definite --undef-value-errors=no \
 	--error-exitcode=9 --show-leak-kinds=definite
-sanitize: PACKAGES += valgrind tshark chromium
+sanitize: PACKAGES += valgrind tshark chromium tcpreplay
 sanitize: deps
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
 	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/Sanitizers/lsan.supp $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
