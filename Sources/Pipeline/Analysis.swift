@@ -9,19 +9,17 @@ struct Analysis<Renderer: ConnectionRenderer> {
     private var tracker: ConnectionTracker
     private var sink: RenderingSink<Renderer>
     private var undecodable = UndecodableCount()
-    /// Packets are decoded into the batch in place. Those read from files
-    /// are tracked a full batch at a time, which is faster; live ones at
-    /// once, so their lines are not held back until more traffic comes.
+    /// Packets are decoded into the batch in place and tracked a full batch
+    /// at a time, which is faster. A live capture's partial batch is tracked
+    /// whenever the kernel has nothing more ready (`advance`), so its lines
+    /// are not held back until more traffic comes.
     private var batch = SegmentBatch()
-    private let batching: Bool
     private let saysWhatWasSeen: Bool
     private var packets = 0
     private var finished = false
 
-    init(renderer: Renderer, output: LineOutput, configuration: TrackerConfiguration, batching: Bool,
-         saysWhatWasSeen: Bool) {
+    init(renderer: Renderer, output: LineOutput, configuration: TrackerConfiguration, saysWhatWasSeen: Bool) {
         tracker = ConnectionTracker(configuration: configuration)
-        self.batching = batching
         self.saysWhatWasSeen = saysWhatWasSeen
         sink = RenderingSink(renderer: renderer, output: output)
         sink.renderer.begin(to: &sink.output)
@@ -48,7 +46,7 @@ struct Analysis<Renderer: ConnectionRenderer> {
     mutating func consume(_ packet: CapturedPacket) {
         packets &+= 1
         guard batch.appendNext({ undecodable.decode(packet, into: &$0) }) else { return }
-        if batch.isFull || !batching { tracker.process(&batch, into: &sink) }
+        if batch.isFull { tracker.process(&batch, into: &sink) }
     }
 
     /// Lets capture time pass when a live capture is quiet (TIME_WAIT, idle timeouts).

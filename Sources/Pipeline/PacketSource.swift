@@ -44,6 +44,12 @@ public struct PacketSource {
         public var totalBytes: Int64?
     }
 
+    /// What a run read: packets delivered, and libpcap's counters of a live capture.
+    public struct Counts: Sendable {
+        public var delivered = 0
+        public var kernel: LiveCapture.Statistics?
+    }
+
     /// Runs the capture; `body` sees every packet that passes the filter and
     /// returns false to stop early (the output was closed). `idle` runs in a
     /// live capture each time the kernel has nothing more ready, and returns
@@ -51,12 +57,6 @@ public struct PacketSource {
     /// caller's next timer is due. Returns normally at the end
     /// of input, after `-c` packets, or on Ctrl-C; throws what stopped it
     /// otherwise, after `body` has seen every packet read before the failure.
-    /// What a run read: packets delivered, and libpcap's counters of a live capture.
-    public struct Counts: Sendable {
-        public var delivered = 0
-        public var kernel: LiveCapture.Statistics?
-    }
-
     @discardableResult
     public func run(_ body: (CapturedPacket, Position) -> Bool, idle: () -> Double) throws(CaptureError) -> Counts {
         if case .files(let paths) = input {
@@ -128,7 +128,7 @@ public struct PacketSource {
         let live = { (packet: CapturedPacket) in body(packet, Position(bytesRead: 0, totalBytes: nil)) }
         while !delivery.isDone, !stop.isRaised {
             while !delivery.isDone, let packet = try capture.nextPacket() { try delivery.deliver(packet, live) }
-            // What was read so far is on disk before the wait, as tcpdump -U would.
+            // What was read is on disk before the wait: as prompt as tcpdump -U, at a flush per drain, not per packet.
             try delivery.flushDumps()
             let wait = idle()
             if !delivery.isDone, !stop.isRaised { capture.waitForPackets(upTo: wait) }

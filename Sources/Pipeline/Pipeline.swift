@@ -31,10 +31,6 @@ public struct Pipeline {
         self.statisticsFormat = statisticsFormat
     }
 
-    private var isLive: Bool {
-        if case .live = source.input { true } else { false }
-    }
-
     /// Reads every packet, tracks every connection and renders the events
     /// with `renderer` to `output`; returns the renderer as it stands at the
     /// end. What was read before a failure is rendered before it is thrown.
@@ -42,7 +38,7 @@ public struct Pipeline {
                                                     to output: LineOutput) throws(CaptureError) -> Renderer {
         var configuration = configuration
         configuration.reportedEvents = renderer.events
-        var analysis = Analysis(renderer: renderer, output: output, configuration: configuration, batching: !isLive,
+        var analysis = Analysis(renderer: renderer, output: output, configuration: configuration,
                                 saysWhatWasSeen: saysWhatWasSeen)
         var progress = Progress(enabled: showsProgress)
         // What was read before a failure is still reported: finish on every

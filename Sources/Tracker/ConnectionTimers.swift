@@ -14,11 +14,12 @@ extension Connection {
     /// is reported (its later segments are strays), so it lingers from `now`.
     @inline(__always)
     func deadline(_ configuration: TrackerConfiguration, linger: Int64, now: Timestamp) -> Timestamp {
-        let timeWaitEnd = earliestTimeWaitEnd(timeWait: configuration.timeWait)
-        if isReported { return timeWaitEnd ?? now + linger }
-        var deadline = lastSeen + max(configuration.idleTimeout(endpoints[.client].state),
-                                      configuration.idleTimeout(endpoints[.server].state))
-        if let timeWaitEnd { deadline = min(deadline, timeWaitEnd) }
+        if isReported { return earliestTimeWaitEnd(timeWait: configuration.timeWait) ?? now + linger }
+        let client = endpoints[.client].state, server = endpoints[.server].state
+        var deadline = lastSeen + max(configuration.idleTimeout(client), configuration.idleTimeout(server))
+        // Most segments find neither end in TIME_WAIT nor the client done: the idle timeout is all.
+        guard client.isDone || server == .timeWait else { return deadline }
+        if let end = earliestTimeWaitEnd(timeWait: configuration.timeWait) { deadline = min(deadline, end) }
         if isDone { deadline = min(deadline, lastSeen + configuration.closeLinger) }
         return deadline
     }

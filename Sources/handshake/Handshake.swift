@@ -27,7 +27,7 @@ struct Handshake: ParsableCommand {
     )
 
     /// `handshake --version`.
-    static let version = "handshake 0.21.0"
+    static let version = "handshake 0.22.0"
 
     /// The opening of the help text, shared with `handshake help analyze`.
     static let whatItDoes = """

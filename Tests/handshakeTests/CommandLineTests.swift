@@ -117,6 +117,30 @@ struct CommandLineTests {
             + "which handshake cannot decode\n")
     }
 
+    /// `--stats json`: one object on stderr for scripts; libpcap's counts are null for a file.
+    @Test func statisticsAsJSON() throws {
+        let tracked = try Self.handshake(["-r", "ipv4-loopback.pcap", "--format", "json", "--stats", "json"])
+        #expect(tracked.status == 0)
+        #expect(tracked.stderr == "{\"packets_captured\":11,\"received_by_filter\":null,\"dropped_by_kernel\":null,"
+            + "\"dropped_by_interface\":null,\"tcp_segments\":11,\"not_tcp\":0,\"malformed\":0,\"connections\":1}\n")
+        let listed = try Self.handshake(["-r", "ipv4-loopback.pcap", "--format", "segments", "--stats", "json", "-c", "3"])
+        #expect(listed.stderr.hasSuffix(",\"tcp_segments\":3,\"not_tcp\":0,\"malformed\":0,\"connections\":null}\n"))
+        #expect(listed.stderr.hasPrefix("{\"packets_captured\":3,"))
+    }
+
+    /// The live-capture options are refused, with the reason, where they cannot apply.
+    @Test(arguments: [
+        (["--close-linger", "90000s"], "--close-linger must be from 0 to a day (86400s), not 90000s"),
+        (["--fanout", "65536"], "--fanout must be from 0 to 65535 (a group id), not 65536"),
+        (["--immediate"], "--immediate, --no-immediate and --fanout are for live capture (-i)"),
+        (["--fanout", "3"], "--immediate, --no-immediate and --fanout are for live capture (-i)"),
+    ])
+    func liveOptionsOutOfPlace(arguments: [String], message: String) throws {
+        let outcome = try Self.handshake(["-r", "ipv4-loopback.pcap"] + arguments)
+        #expect(outcome.status == 64)
+        #expect(outcome.stderr.hasPrefix("Error: \(message)\n"), "\(outcome.stderr)")
+    }
+
     @Test func badFilter() throws {
         let outcome = try Self.handshake(["-r", "ipv4-loopback.pcap", "tcp", "and"])
         #expect(outcome.status == 7)

@@ -37,7 +37,7 @@ struct ToolHabitTests {
     @Test func versionAndHelpSayWhatIsAccepted() throws {
         let version = try Self.handshake(["--version"])
         #expect(version.status == 0)
-        #expect(version.stdout == "handshake 0.21.0\n")
+        #expect(version.stdout == "handshake 0.22.0\n")
         let help = try Self.handshake(["--help"])
         #expect(help.stdout.contains("tcpdump's flags that mean the same here are accepted: -r, -i, -c, -w, -s, -B"))
         #expect(help.stdout.contains("Others (-e,"))
