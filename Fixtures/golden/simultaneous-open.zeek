@@ -6,5 +6,5 @@
 #open	2026-12-01-14-40-26
 #fields	ts	uid	id.orig_h	id.orig_p	id.resp_h	id.resp_p	proto	service	duration	orig_bytes	resp_bytes	conn_state	local_orig	local_resp	missed_bytes	history	orig_pkts	orig_ip_bytes	resp_pkts	resp_ip_bytes	tunnel_parents	ip_proto
 #types	time	string	addr	port	addr	port	enum	string	interval	count	count	string	bool	bool	count	string	count	count	count	count	set[string]	count
-1796136026.522819	CQ7Gl0qJa4Yo8AUWbB	10.99.0.1	6000	10.99.0.2	6001	tcp	-	0.000099	0	0	S1	-	-	0	SsAa	3	184	3	184	-	6
+1796136026.522819	CU38HljUa4epRpr8qZ	10.99.0.1	6000	10.99.0.2	6001	tcp	-	0.000099	0	0	S1	-	-	0	SsAa	3	184	3	184	-	6
 #close	2026-12-01-14-40-26

@@ -8,7 +8,7 @@ import Wire
 /// microseconds whatever the capture's precision, so columns stay aligned.
 public struct ConnectionRows: ConnectionRenderer {
     static let columns: [(String, Int)] = [
-        ("ID", 5), ("CLIENT", 22), ("SERVER", 22), ("HANDSHAKE", 13), ("CLOSE", 13), ("CLIENT STATE", 13),
+        ("ID", 17), ("CLIENT", 22), ("SERVER", 22), ("HANDSHAKE", 13), ("CLOSE", 13), ("CLIENT STATE", 13),
         ("SERVER STATE", 13), ("SYN→ACK ms", 11), ("DURATION s", 12), ("PKTS C→S/S→C", 14), ("PAYLOAD C→S/S→C", 0),
     ]
 

@@ -22,6 +22,8 @@ public struct ConnectionTracker {
         public var straySegments = 0
         /// The most connections held at once.
         public var peakOpen = 0
+        /// Segments of connections that belong to other shards (`TrackerConfiguration.shard`).
+        public var otherShards = 0
     }
 
     /// How long a reported connection's entry lingers to absorb stray segments
@@ -36,7 +38,6 @@ public struct ConnectionTracker {
     public private(set) var statistics = Statistics()
     private var table = ConnectionTable()
     private var deadlines = DeadlineQueue()
-    private var nextID: UInt64 = 1
     private var now = Timestamp(nanosecondsSinceEpoch: .min)
     private var nextSweep = Timestamp(nanosecondsSinceEpoch: .min)
     private var evicted = EvictedFlows()
@@ -96,6 +97,10 @@ public struct ConnectionTracker {
         statistics.segments += 1
         let timeAnomaly = moveClock(to: segment.timestamp)
         if now >= nextSweep { sweep(at: now, into: &sink) }
+        if let shard = configuration.shard, !shard.owns(hash: FlowHash.symmetric(segment.source, segment.destination)) {
+            statistics.otherShards += 1
+            return
+        }
 
         guard let slot = table.slot(from: segment.source, to: segment.destination, hash: hash) else {
             return open(segment, into: &sink)
@@ -165,14 +170,14 @@ public struct ConnectionTracker {
     mutating func finish(forwardingTo sink: inout EventForwarder) {
         // Every connection is still in memory here, so this is the run's
         // peak: the timers go first, and the order is one array sorted in
-        // place. It holds (id, slot) pairs, because comparing connections in
+        // place. It holds (first seen, id, slot), because comparing connections in
         // place read each one, a cache miss, log n times.
         deadlines.removeAll()
-        var open: [(id: UInt64, slot: Int32)] = []
+        var open: [(firstSeen: Timestamp, id: UInt64, slot: Int32)] = []
         open.reserveCapacity(table.count)
-        for slot in table.occupiedSlots { open.append((table[slot].id, slot)) }
-        open.sort { $0.id < $1.id }
-        for (_, slot) in open where !table[slot].isReported {
+        for slot in table.occupiedSlots { open.append((table[slot].firstSeen, table[slot].id, slot)) }
+        open.sort { ($0.firstSeen, $0.id) < ($1.firstSeen, $1.id) }
+        for (_, _, slot) in open where !table[slot].isReported {
             table.withConnection(slot) { connection in
                 connection.settlePending(sink: &sink)
                 let reason: FinishReason = connection.isDone ? .closed : .endOfInput
@@ -254,8 +259,8 @@ public struct ConnectionTracker {
         let resumed = evicted.remove(EvictedFlows.Key(segment.source, segment.destination))
         // Inserted first and then worked on in place: a connection built in a
         // local was copied whole into each call and into the table.
-        let slot = table.insert(Connection(id: nextID, first: segment, reports: configuration.reportedEvents))
-        nextID += 1
+        let slot = table.insert(Connection(id: FlowHash.connectionID(first: segment), first: segment,
+                                           reports: configuration.reportedEvents))
         if resumed {
             statistics.resumedAfterEviction += 1
         } else {

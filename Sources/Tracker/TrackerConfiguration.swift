@@ -18,6 +18,9 @@ public struct TrackerConfiguration: Sendable {
     /// next segment is that far ahead too: one misdated segment must not end
     /// every timer at once (see `Anomaly.Kind.timeJumpedAhead`).
     public var clockJumpLimit: Int64 = 3600 * second
+    /// Track only this shard's connections (`FlowHash`); the others' segments
+    /// still move the clock, so every shard judges time as a whole run does.
+    public var shard: Shard?
     /// Connections held at once; the least recently used is evicted beyond it.
     public var maximumConnections = 500_000
 

@@ -86,6 +86,18 @@ struct CaptureOptions: ParsableArguments {
     var fanout: Int?
 
     @Option(help: ArgumentHelp(
+        "Track only shard K of N (1 ≤ K ≤ N): the connections whose symmetric flow hash (version "
+            + "\(FlowHash.version)) falls in it, so N runs over the same packets split the work and their records "
+            + "merge (handshake merge).", valueName: "K/N"),
+            transform: { text in
+                guard let shard = Shard(text) else {
+                    throw ValidationError("--shard takes K/N with 1 ≤ K ≤ N, e.g. 2/4, not \(text)")
+                }
+                return shard
+            })
+    var shard: Shard?
+
+    @Option(help: ArgumentHelp(
         "The counts at the end on stderr: text (tcpdump's lines, live capture) or json (one object, for scripts).",
         valueName: "format"))
     var stats: RunStatistics.Format = .text
@@ -159,6 +171,7 @@ struct CaptureOptions: ParsableArguments {
         configuration.maximumSegmentLifetime = Int64(msl * Double(TrackerConfiguration.second))
         configuration.maximumConnections = maxConnections
         if let closeLinger { configuration.closeLinger = closeLinger.nanoseconds }
+        configuration.shard = shard
         if let idle = idleTimeout {
             configuration.handshakeIdleTimeout = idle.handshake ?? configuration.handshakeIdleTimeout
             configuration.establishedIdleTimeout = idle.established ?? configuration.establishedIdleTimeout

@@ -22,15 +22,15 @@ struct CheckRuleTests {
 
     @Test(arguments: [
         (Failure.refused, "refused.pcap",
-         "#1 10.99.0.1.40127 → 10.99.0.2.9: refused (handshake refused, close rst, client CLOSED, server CLOSED)"),
+         "#7438428579564337 10.99.0.1.40127 → 10.99.0.2.9: refused (handshake refused, close rst, client CLOSED, server CLOSED)"),
         (.unanswered, "unanswered-syn.pcap",
-         "#1 10.99.0.1.50606 → 10.99.0.2.9000: unanswered (handshake syn_only, close none, client SYN_SENT, server -)"),
+         "#5496068939757090 10.99.0.1.50606 → 10.99.0.2.9000: unanswered (handshake syn_only, close none, client SYN_SENT, server -)"),
         (.reset, "rst-abort.pcap",
-         "#1 10.99.0.1.57514 → 10.99.0.2.8001: reset (handshake complete, close rst, client CLOSED, server CLOSED)"),
+         "#233181771545944 10.99.0.1.57514 → 10.99.0.2.8001: reset (handshake complete, close rst, client CLOSED, server CLOSED)"),
         (.halfOpen, "half-close.pcap",
-         "#1 10.99.0.1.58100 → 10.99.0.2.8000: half-open (handshake complete, close fin, client FIN_WAIT_2, server CLOSE_WAIT)"),
+         "#1926386582152423 10.99.0.1.58100 → 10.99.0.2.8000: half-open (handshake complete, close fin, client FIN_WAIT_2, server CLOSE_WAIT)"),
         (.midStream, "mid-stream.pcap",
-         "#1 10.99.0.1.34820 → 10.99.0.2.80: mid-stream (handshake not_seen, close fin, client TIME_WAIT, server CLOSED)"),
+         "#4867699427869916 10.99.0.1.34820 → 10.99.0.2.80: mid-stream (handshake not_seen, close fin, client TIME_WAIT, server CLOSED)"),
     ])
     func failOn(failure: Failure, breakingFixture: String, line: String) throws {
         #expect(try Self.verdict(.failOn(failure), "busy.pcap").holds)
@@ -42,7 +42,7 @@ struct CheckRuleTests {
         #expect(try Self.verdict(.maximumHandshakeRTT(50_000_000), "busy.pcap").holds)
         // ipv4-loopback: SYN → SYN-ACK 15 µs, SYN-ACK → ACK 26 µs (its JSON golden's rtt).
         let broken = try Self.verdict(.maximumHandshakeRTT(10_000), "ipv4-loopback.pcap")
-        #expect(broken.offenders == ["#1 127.0.0.1.57766 → 127.0.0.1.8080: handshake took 57us"])
+        #expect(broken.offenders == ["#5979722980317666 127.0.0.1.57766 → 127.0.0.1.8080: handshake took 57us"])
     }
 
     @Test func expectConnections() throws {
@@ -55,7 +55,7 @@ struct CheckRuleTests {
     @Test func expectClose() throws {
         #expect(try Self.verdict(.expectClose([.fin, .simultaneous]), "simultaneous-close.pcap").holds)
         let broken = try Self.verdict(.expectClose([.fin, .simultaneous]), "rst-abort.pcap")
-        #expect(broken.offenders == ["#1 10.99.0.1.57514 → 10.99.0.2.8001: closed with rst"])
+        #expect(broken.offenders == ["#233181771545944 10.99.0.1.57514 → 10.99.0.2.8001: closed with rst"])
     }
 
     @Test func serverLimitsTheRules() throws {

@@ -40,7 +40,7 @@ struct ExpectationTests {
         ])
         let comparisons = expected.compare(with: records)
         #expect(comparisons.map(\.name) == [
-            "connection 1: any client → 10.99.0.2:8001 (#1 10.99.0.1.57514 → 10.99.0.2.8001)",
+            "connection 1: any client → 10.99.0.2:8001 (#233181771545944 10.99.0.1.57514 → 10.99.0.2.8001)",
             "connection 2: any client → 10.99.0.2:9999",
         ])
         #expect(comparisons[0].differences == [
@@ -54,7 +54,7 @@ struct ExpectationTests {
     @Test func unexpectedConnectionsFail() throws {
         let records = try CheckRuleTests.records("refused.pcap")
         let comparisons = ExpectedConnections(connections: []).compare(with: records)
-        #expect(comparisons.map(\.name) == ["unexpected #1 10.99.0.1.40127 → 10.99.0.2.9"])
+        #expect(comparisons.map(\.name) == ["unexpected #7438428579564337 10.99.0.1.40127 → 10.99.0.2.9"])
         #expect(!comparisons[0].holds)
     }
 

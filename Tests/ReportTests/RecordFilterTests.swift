@@ -96,7 +96,7 @@ struct RecordFilterTests {
         var sink = lines
         for event in events { selection.render(event, to: &sink) }
         #expect(lines.lines.count == 11)
-        #expect(lines.lines.allSatisfy { $0.contains(" #2 ") })
+        #expect(lines.lines.allSatisfy { $0.contains(" #6453179011550871 ") })
         #expect(selection.matched == 1)
     }
 }

@@ -97,9 +97,9 @@ struct BrowserTests {
     /// inferred, and the client's last ACK is one of unseen data (tshark's mark).
     @Test func aDeepLinkOpensOneConnectionWithItsLadder() throws {
         let path = try Self.report(["-r", "lost-fin.pcap"])
-        let page = try Self.load(path, fragment: "#c1")
+        let page = try Self.load(path, fragment: "#c966880422927040")
         #expect(page.console.isEmpty, "\(page.console)")
-        #expect(page.dom.contains("<section class=\"connection focus\" id=\"c1\">"))
+        #expect(page.dom.contains("<section class=\"connection focus\" id=\"c966880422927040\">"))
         for label in ["SYN_SENT", "SYN_RECEIVED", "FIN_WAIT_2", "LAST_ACK*→CLOSED", "TIME_WAIT*",
                       "ACK seq=8 ack=17 win=63 [ACKed unseen segment]"] {
             #expect(page.dom.contains(label), "\(label)")
@@ -108,7 +108,7 @@ struct BrowserTests {
         // A time-sequence plot each way, the Mermaid source, and the buttons the script adds to save them.
         #expect(Self.count("<svg class=\"tsplot\"", in: page.dom) == 2)
         #expect(page.dom.contains("client → server: relative sequence over time"))
-        #expect(page.dom.contains("sequenceDiagram\n    title Connection 1: 10.99.0.1.49666 → 10.99.0.2.8005"))
+        #expect(page.dom.contains("sequenceDiagram\n    title Connection 966880422927040: 10.99.0.1.49666 → 10.99.0.2.8005"))
         #expect(page.dom.contains(">Save SVG</button>") && page.dom.contains(">Save .mmd</button>"))
     }
 
@@ -133,7 +133,8 @@ struct BrowserTests {
         let page = try Self.load(path)
         #expect(page.console.isEmpty, "\(page.console)")
         #expect(page.dom.contains("<h2>Check: 2 of 2 failed</h2>"))
-        #expect(page.dom.contains("<li><a href=\"#c1\">#1</a> 10.99.0.1.40127 → 10.99.0.2.9: refused (handshake refused, "))
-        #expect(page.dom.contains("<section class=\"connection\" id=\"c1\">"))
+        #expect(page.dom.contains("<li><a href=\"#c7438428579564337\">#7438428579564337</a> 10.99.0.1.40127 → 10.99.0.2.9: "
+            + "refused (handshake refused, "))
+        #expect(page.dom.contains("<section class=\"connection\" id=\"c7438428579564337\">"))
     }
 }

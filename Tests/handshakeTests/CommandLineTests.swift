@@ -208,9 +208,9 @@ extension CommandLineTests {
     }
 
     @Test func followOneConnection() throws {
-        let byID = try Self.handshake(["-r", "port-reuse.pcap", "--format", "table", "--connection", "2"])
+        let byID = try Self.handshake(["-r", "port-reuse.pcap", "--format", "table", "--connection", "6453179011550871"])
         #expect(byID.stdout.split(separator: "\n").count == 2)
-        #expect(byID.stdout.contains("\n2    "))
+        #expect(byID.stdout.contains("\n6453179011550871 10.99.0.1.45000 "))
         let byEndpoint = try Self.handshake(["-r", "busy.pcap", "--format", "json", "--conn", "10.99.0.2:8006"])
         #expect(byEndpoint.stdout.split(separator: "\n").count == 100)
         let none = try Self.handshake(["-r", "busy.pcap", "--format", "json", "--conn", "[2001:db8::1]:80"])
@@ -270,7 +270,7 @@ extension CommandLineTests {
         #expect(outcome.status == 1)
         #expect(outcome.stdout == """
             FAIL no refused connections
-              #1 10.99.0.1.40127 → 10.99.0.2.9: refused (handshake refused, close rst, client CLOSED, server CLOSED)
+              #7438428579564337 10.99.0.1.40127 → 10.99.0.2.9: refused (handshake refused, close rst, client CLOSED, server CLOSED)
             check: 1 of 1 checks failed, 1 connection judged
 
             """)

@@ -115,7 +115,7 @@ struct OutputFailureTests {
         let (_, output) = try ScriptRunner.run("/bin/bash", ["-c", "\"$HANDSHAKE\" -r '\(capture)' --format json 2>&1 | head -c 10; "
                                                               + "echo; echo \"exit ${PIPESTATUS[0]}\""],
                                                environment: ["HANDSHAKE": Self.handshake])
-        #expect(output == "{\"id\":1,\"i\nexit 0\n")
+        #expect(output == "{\"id\":3567\nexit 0\n")
     }
 }
 
@@ -162,13 +162,14 @@ struct RootFailureBehaviourTests {
             sleep 0.5; kill -TERM $tool; wait $tool; echo "status $?"
             captured=$(grep -o '[0-9]* packets captured' $out/err | grep -o '^[0-9]*')
             echo "captured $captured, in the file $("$HANDSHAKE" -r $out/live.pcap --format segments | wc -l)"
-            head -c 60 $out/records; echo
+            head -c 80 $out/records; echo
             """)
         #expect(status == 0)
         #expect(output.contains("status 0\n"))
         // The connection opens, sends 10 bytes and closes: 8 segments, every one in the file.
         #expect(output.contains("captured 8, in the file 8\n"))
-        #expect(output.contains("{\"id\":1,\"ip_version\":4,\"client\":{\"ip\":\"127.0.0.1\""))
+        #expect(output.contains(",\"ip_version\":4,\"client\":{\"ip\":\"127.0.0.1\""))
+        #expect(output.contains("{\"id\":"))
     }
 
     /// The interface disappears under a live capture: a clear error, exit 10,

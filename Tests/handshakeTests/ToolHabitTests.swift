@@ -125,7 +125,7 @@ struct ToolHabitTests {
         #expect(endpoint.stderr == "handshake: no connection matched --conn 10.0.0.9\n")
         let id = try Self.handshake(["-r", "refused.pcap", "--connection", "7", "--format", "json"])
         #expect(id.stderr == "handshake: no connection matched --connection 7\n")
-        let found = try Self.handshake(["-r", "refused.pcap", "--connection", "1"])
+        let found = try Self.handshake(["-r", "refused.pcap", "--connection", "7438428579564337"])
         #expect(found.stderr.isEmpty)
     }
 
@@ -168,7 +168,7 @@ struct ToolHabitTests {
         let both = try Self.handshake(["-r", "port-reuse.pcap", "--format", format])
         let second = try Self.handshake(["-r", "port-reuse.pcap", "--format", format, "--conn", "10.99.0.1",
                                          "--where", "client_state == TIME_WAIT"])
-        let byID = try Self.handshake(["-r", "port-reuse.pcap", "--format", format, "--connection", "2"])
+        let byID = try Self.handshake(["-r", "port-reuse.pcap", "--format", format, "--connection", "6453179011550871"])
         #expect(second.status == 0)
         #expect(second.stdout == byID.stdout)
         #expect(second.stdout != both.stdout)
