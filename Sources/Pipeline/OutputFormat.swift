@@ -37,6 +37,16 @@ public enum OutputFormat: String, CaseIterable, Sendable {
         }
     }
 
+    /// Whether a connection's record is all it draws, so it can be drawn
+    /// from records read back (`handshake merge`); the others draw segments
+    /// or transitions as they happened.
+    public var drawsRecordsOnly: Bool {
+        switch self {
+        case .table, .json, .zeek, .summary, .html: true
+        case .transitions, .conv, .ladder, .steps, .mermaid, .segments: false
+        }
+    }
+
     /// Whether it follows connections; `segments` lists decoded segments only.
     public var tracksConnections: Bool { self != .segments }
 

@@ -1,7 +1,7 @@
 import Wire
 
 /// Which side of a connection an endpoint is.
-public enum Role: String, Sendable {
+public enum Role: String, Sendable, CaseIterable {
     /// Sent the first SYN without ACK (or received the first SYN-ACK).
     case client
     case server
@@ -110,6 +110,13 @@ public struct Anomaly: Equatable, Sendable {
     /// When it was first seen.
     public var firstSeen: Timestamp
     public var count: Int
+
+    public init(kind: Kind, sender: Role, firstSeen: Timestamp, count: Int) {
+        self.kind = kind
+        self.sender = sender
+        self.firstSeen = firstSeen
+        self.count = count
+    }
 }
 
 /// Everything known about one connection when it finishes: the JSON
@@ -151,4 +158,37 @@ public struct ConnectionRecord: Sendable {
     public var clientTransitions: EndpointTransitions { transitionLog.transitions(of: .client, since: firstSeen) }
     /// The server's state changes, in order.
     public var serverTransitions: EndpointTransitions { transitionLog.transitions(of: .server, since: firstSeen) }
+}
+
+extension ConnectionRecord {
+    /// A record from its parts, as read back from JSON (`handshake merge`):
+    /// each endpoint's transitions in order, as `clientTransitions` and
+    /// `serverTransitions` give them.
+    public init(id: UInt64, client: Endpoint, server: Endpoint, initiatorKnown: Bool, firstSeen: Timestamp,
+                lastSeen: Timestamp, handshake: HandshakeOutcome, close: CloseOutcome, clientState: TCPState?,
+                serverState: TCPState?, clientTransitions: [StateTransition], serverTransitions: [StateTransition],
+                synToSynAck: Int64?, synAckToAck: Int64?, clientPackets: Int, serverPackets: Int, clientBytes: Int,
+                serverBytes: Int, clientIPBytes: Int, serverIPBytes: Int, synRetransmissions: Int,
+                anomalies: [Anomaly], zeekConnState: String, zeekHistory: String, finishReason: FinishReason) {
+        // The log holds both endpoints' changes in the order they happened;
+        // only each endpoint's own order is read back, so time order with
+        // the client first on ties keeps both.
+        var log = TransitionLog()
+        var clients = clientTransitions[...], servers = serverTransitions[...]
+        while !clients.isEmpty || !servers.isEmpty {
+            if let client = clients.first, servers.first.map({ client.time <= $0.time }) ?? true {
+                log.append(client, of: .client, since: firstSeen)
+                clients.removeFirst()
+            } else if let server = servers.popFirst() {
+                log.append(server, of: .server, since: firstSeen)
+            }
+        }
+        self.init(id: id, client: client, server: server, initiatorKnown: initiatorKnown, firstSeen: firstSeen,
+                  lastSeen: lastSeen, handshake: handshake, close: close, clientState: clientState,
+                  serverState: serverState, transitionLog: log, synToSynAck: synToSynAck, synAckToAck: synAckToAck,
+                  clientPackets: clientPackets, serverPackets: serverPackets, clientBytes: clientBytes,
+                  serverBytes: serverBytes, clientIPBytes: clientIPBytes, serverIPBytes: serverIPBytes,
+                  synRetransmissions: synRetransmissions, anomalies: anomalies, zeekConnState: zeekConnState,
+                  zeekHistory: zeekHistory, finishReason: finishReason)
+    }
 }

@@ -67,12 +67,20 @@ struct Check: ParsableCommand {
                                valueName: "file"))
     var html: String?
 
+    @Option(help: ArgumentHelp("Judge connection records (--format json of shards, runs or sensors) instead of "
+                               + "packets; repeat for several files, '-' for standard input.", valueName: "file"))
+    var records: [String] = []
+
     @Flag(help: ArgumentHelp("Pass when no connection is judged; otherwise that fails (exit 13), so a wrong "
                              + "interface, filter or --server does not pass unnoticed."))
     var allowEmpty = false
 
     func validate() throws {
-        try capture.requireInput()
+        if records.isEmpty {
+            try capture.requireInput()
+        } else if !capture.read.isEmpty || capture.isLive {
+            throw ValidationError("give --records or packets (-r, -i), not both")
+        }
         if let server, ConnectionCriterion(endpoint: server) == nil {
             throw ValidationError(ConnectionCriterion.usageError("--server", server))
         }
@@ -101,6 +109,24 @@ struct Check: ParsableCommand {
         }
     }
 
+    private static func judge<Renderer: ConnectionRenderer>(_ pipeline: Pipeline, _ renderer: Renderer,
+                                                            _ output: LineOutput) throws(CommandFailure) -> Renderer {
+        do throws(CaptureError) {
+            return try pipeline.track(renderer, to: output)
+        } catch {
+            throw CommandFailure(error)
+        }
+    }
+
+    private static func judge<Renderer: ConnectionRenderer>(records: [String], _ renderer: Renderer,
+                                                            _ output: LineOutput) throws(CommandFailure) -> Renderer {
+        do throws(RecordMerge.Failure) {
+            return try RecordMerge(paths: records).track(renderer, to: output)
+        } catch {
+            throw CommandFailure(error)
+        }
+    }
+
     private func judge() throws {
         let started = Date()
         let expected = try expect.map(Self.readExpectation)
@@ -112,19 +138,22 @@ struct Check: ParsableCommand {
         let checker = RuleChecker(rules: rules, server: server.flatMap { .init(endpoint: $0) }, filter: filter,
                                   expectation: expected,
                                   expectFile: expectFile.map { ExpectFileWriter(to: $0.lines) })
-        var report = HTMLReport()
+        // Records hold no segments to draw ladders from.
+        var report = HTMLReport(detailLimit: records.isEmpty ? 100 : 0)
         report.writesAtEnd = false
         let judged: RuleChecker
-        do throws(CaptureError) {
-            if htmlFile != nil {
-                (judged, report) = try capture.pipeline().track(RendererPair(checker, report), to: output).parts
+        do throws(CommandFailure) {
+            if !records.isEmpty {
+                (judged, report) = try Self.judge(records: records, RendererPair(checker, report), output).parts
+            } else if htmlFile != nil {
+                (judged, report) = try Self.judge(capture.pipeline(), RendererPair(checker, report), output).parts
             } else {
-                judged = try capture.pipeline().track(checker, to: output)
+                judged = try Self.judge(capture.pipeline(), checker, output)
             }
         } catch {
             // The expect file holds, as valid JSON, what was read before the failure.
             try? expectFile?.finish()
-            throw CommandFailure(error)
+            throw error
         }
         try expectFile?.finish()
 

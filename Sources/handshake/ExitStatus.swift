@@ -21,6 +21,8 @@ enum ExitStatus: Int32, CaseIterable {
     case badExpectation = 12
     /// `handshake check` judged no connection (without `--allow-empty`).
     case nothingJudged = 13
+    /// `handshake merge` (or `check --records`) was given a line that is not a connection record.
+    case notARecord = 14
     /// ArgumentParser's code for a usage error (EX_USAGE).
     case usage = 64
 
@@ -53,6 +55,13 @@ struct CommandFailure: Error, CustomStringConvertible {
 
     init(_ error: CaptureError) {
         self.init(ExitStatus(error), error.description)
+    }
+
+    init(_ error: RecordMerge.Failure) {
+        switch error {
+        case .cannotOpen: self.init(.cannotOpenFile, error.description)
+        case .notARecord: self.init(.notARecord, error.description)
+        }
     }
 
     /// Fails if standard output could not be written, for another reason

@@ -19,10 +19,10 @@ struct Handshake: ParsableCommand {
             apart: -rFILE), -n/-nn (no effect: nothing is resolved), -v, -D, and a trailing filter. Others (-e, \
             -X, -A, -t, -q, -l) are not: handshake prints connections, not packets.
 
-            'handshake help analyze' and 'handshake help check' list every option.
+            'handshake help analyze', 'handshake help check' and 'handshake help merge' list every option.
             """,
         version: Self.version,
-        subcommands: [Analyze.self, Check.self],
+        subcommands: [Analyze.self, Check.self, Merge.self],
         defaultSubcommand: Analyze.self
     )
 

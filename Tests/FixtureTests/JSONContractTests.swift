@@ -9,7 +9,8 @@ import Tracker
 struct JSONContractTests {
     static let stringFields = ["handshake", "close", "zeek_conn_state", "zeek_history", "end_reason"]
     static let numberFields = ["id", "ip_version", "first_seen", "last_seen", "client_packets", "server_packets",
-                               "client_bytes", "server_bytes", "syn_retransmissions"]
+                               "client_bytes", "server_bytes", "client_ip_bytes", "server_ip_bytes",
+                               "syn_retransmissions"]
 
     @Test(arguments: KernelAgreementTests.expectationFiles.map { $0.replacingOccurrences(of: ".expected.json", with: "") })
     func everyLineParsesWithEveryField(fixture: String) throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Report
+import TestSupport
 import Testing
 import Tracker
 import Wire
@@ -10,7 +11,7 @@ struct ConnectionJSONTests {
     static let contractFields: Set<String> = [
         "id", "ip_version", "client", "server", "initiator_known", "first_seen", "last_seen", "handshake", "close",
         "client_state", "server_state", "client_transitions", "server_transitions", "rtt", "client_packets",
-        "server_packets", "client_bytes", "server_bytes", "syn_retransmissions", "anomalies", "zeek_conn_state",
+        "server_packets", "client_bytes", "server_bytes", "client_ip_bytes", "server_ip_bytes", "syn_retransmissions", "anomalies", "zeek_conn_state",
         "zeek_history", "end_reason",
     ]
 
@@ -79,5 +80,47 @@ struct ConnectionJSONTests {
         #expect(anomalies.map { $0["kind"] as? String } == ["acked_unseen_segment", "rst_out_of_window"])
         #expect(anomalies[1]["from"] as? String == "server")
         #expect(anomalies[1]["count"] as? Int == 1)
+    }
+
+    /// `handshake merge` reads back what it wrote: every fixture's records,
+    /// rendered, read and rendered again, are the same bytes.
+    @Test(arguments: try! FileManager.default.contentsOfDirectory(atPath: FixtureFiles.directory.path)
+        .filter { $0.hasSuffix(".pcap") || $0.hasSuffix(".pcapng") }.sorted())
+    func recordsReadBackAreTheSameBytes(fixture: String) throws {
+        for record in try FixtureTracking.records(FixtureFiles.path(fixture)) {
+            let line = ConnectionJSON.render(record)
+            let again = try ConnectionJSON.record(from: Substring(line))
+            #expect(ConnectionJSON.render(again) == line, "\(fixture)")
+            #expect(again.clientTransitions == record.clientTransitions)
+            #expect(again.serverTransitions == record.serverTransitions)
+        }
+    }
+
+    /// A line that is not a record says which field is wrong.
+    @Test(arguments: [
+        ("{\"id\": 1", "not JSON at character 9: '}' is missing"),
+        ("[1]", "not a JSON object"),
+        ("{}", "rtt is missing"),
+    ])
+    func aLineThatIsNotARecordSaysWhy(line: String, reason: String) {
+        #expect(throws: ConnectionJSON.ReadError(description: reason)) { try ConnectionJSON.record(from: Substring(line)) }
+    }
+
+    @Test func aWrongFieldIsNamed() throws {
+        let record = try #require(try FixtureTracking.records(FixtureFiles.path("refused.pcap")).first)
+        let line = ConnectionJSON.render(record)
+        for (from, to, reason) in [
+            ("\"close\":\"rst\"", "\"close\":\"fine\"", "close is not one of fin, simultaneous, rst, none ('fine')"),
+            ("\"client_packets\":1", "\"client_packets\":-1.5", "client_packets is not a whole number from "
+                + "-9223372036854775808 to 9223372036854775807"),
+            ("\"state\":\"SYN_SENT\"", "\"state\":\"SENT\"", "client_transitions.0.state is not one of CLOSED, "
+                + "LISTEN, SYN_SENT, SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK, "
+                + "TIME_WAIT ('SENT')"),
+        ] {
+            #expect(line.contains(from))
+            #expect(throws: ConnectionJSON.ReadError(description: reason)) {
+                try ConnectionJSON.record(from: Substring(line.replacingOccurrences(of: from, with: to)))
+            }
+        }
     }
 }
