@@ -9,7 +9,7 @@ APT := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get -y -q
 # more add them, and `deps` installs what is missing.
 PACKAGES := libpcap-dev pkg-config
 
-.PHONY: run test deps build release fixtures golden bench bench-live fuzz sanitize clean
+.PHONY: run test deps venv build release fixtures golden bench bench-live fuzz sanitize clean
 
 run: deps release
 	.build/release/handshake -r $(DEMO)
@@ -18,7 +18,7 @@ run: deps release
 # report's browser tests run Debian's chromium, headless; tcpreplay sends
 # the short zero-loss check of live capture (LiveRateTests).
 test: PACKAGES += tshark chromium tcpreplay
-test: deps
+test: deps venv
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
@@ -33,6 +33,16 @@ deps:
 		$(APT) update >/dev/null && $(APT) install --no-install-recommends$$missing; \
 	fi
 
+# The distributed runner's Python (dask, distributed, pyarrow from PyPI) in
+# .venv: the system Python is externally managed. Made again when
+# Distributed/requirements.txt changes.
+VENV := .venv
+venv: $(VENV)/.installed
+$(VENV)/.installed: Distributed/requirements.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r Distributed/requirements.txt
+	touch $@
+
 build: deps
 	$(SWIFT) build
 
@@ -43,7 +53,7 @@ release: deps
 # per open connection, allocations per packet, the HTML report's size and the time
 # headless Chromium takes to load it; results in .bench/ (see Benchmarks/run).
 bench: PACKAGES += tshark chromium
-bench: deps release
+bench: deps release venv
 	Benchmarks/run
 
 # The zero-loss rate search of live capture over a veth pair: tcpreplay
@@ -65,7 +75,7 @@ fuzz: deps
 VALGRIND := valgrind -q --leak-check=full --errors-for-leak-kinds=definite --undef-value-errors=no \
 	--error-exitcode=9 --show-leak-kinds=definite
 sanitize: PACKAGES += valgrind tshark chromium tcpreplay
-sanitize: deps
+sanitize: deps venv
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
 	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/Sanitizers/lsan.supp $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan

@@ -1,0 +1,100 @@
+"""handshake on a Dask cluster: captures grouped by sensor, split into
+flow-hash shards, one task per (sensor, shard), records merged.
+
+    from distributed import Client
+    from handshake_dask import run
+    result = run({"east": ["/shared/east/a.pcap", "/shared/east/b.pcap"]}, shards=8,
+                 client=Client("tcp://scheduler:8786"), handshake="/opt/handshake/bin/handshake")
+    result.write("/shared/out")    # records.ndjson, records.parquet, summary.txt
+
+Each task runs `handshake -r FILE... --format json --shard K/N` on a
+worker over one sensor's files in time order (`captures.in_time_order`),
+so a connection that spans rotated files stays whole, and adds the
+sensor's name to each record. A connection several sensors saw is one
+record per sensor: each is what that vantage point captured. The tasks
+are pure (same input, same lines), so Dask may rerun one whose worker
+died; each task's result is taken once.
+"""
+import decimal
+import json
+import os
+import subprocess
+
+import cloudpickle
+
+from . import captures
+
+# Workers import nothing of this package: its functions travel with the tasks.
+cloudpickle.register_pickle_by_value(captures)
+import handshake_dask as _self  # noqa: E402
+
+cloudpickle.register_pickle_by_value(_self)
+
+# handshake's exit status for a damaged capture: the records before the damage are printed.
+DAMAGED_CAPTURE = 5
+
+
+class HandshakeFailed(RuntimeError):
+    """A task's handshake run failed; the message is handshake's own."""
+
+
+def shard_task(sensor, files, shard, shards, handshake):
+    """One sensor's files, one shard: its records as NDJSON lines with `sensor`, and any warning."""
+    command = [handshake]
+    for path in captures.in_time_order(files):
+        command += ["-r", path]
+    command += ["--format", "json", "--shard", f"{shard}/{shards}"]
+    finished = subprocess.run(command, capture_output=True, text=True)
+    warnings = [f"{sensor}: {line}" for line in finished.stderr.splitlines() if line]
+    if finished.returncode not in (0, DAMAGED_CAPTURE):
+        raise HandshakeFailed(f"{sensor} shard {shard}/{shards}: exit {finished.returncode}: "
+                              + "; ".join(warnings))
+    suffix = ',"sensor":' + json.dumps(sensor) + "}"
+    lines = [line[:-1] + suffix for line in finished.stdout.splitlines() if line.endswith("}")]
+    return lines, warnings
+
+
+def record_key(line):
+    """First-seen time (exactly), id, sensor: the order of the merged records."""
+    record = json.loads(line, parse_float=decimal.Decimal)
+    return record["first_seen"], record["id"], record["sensor"]
+
+
+class Result:
+    """The merged records of a run, and what the tasks said on stderr."""
+
+    def __init__(self, lines, warnings, handshake):
+        self.lines = sorted(lines, key=record_key)
+        self.warnings = warnings
+        self.handshake = handshake
+
+    def write(self, directory):
+        """records.ndjson, records.parquet and summary.txt (handshake merge) in `directory`."""
+        from . import parquet
+        os.makedirs(directory, exist_ok=True)
+        ndjson = os.path.join(directory, "records.ndjson")
+        with open(ndjson, "w") as file:
+            file.writelines(line + "\n" for line in self.lines)
+        parquet.write(self.lines, os.path.join(directory, "records.parquet"))
+        summary = subprocess.run([self.handshake, "merge", ndjson], capture_output=True, text=True, check=True)
+        with open(os.path.join(directory, "summary.txt"), "w") as file:
+            file.write(summary.stdout)
+        return summary.stdout
+
+
+def run(sensors, shards, client, handshake="handshake", retries=2):
+    """Runs every (sensor, shard) task on `client`'s cluster and merges the records.
+
+    `sensors` maps a sensor's name to its capture files, on storage every
+    worker can read at those paths; `handshake` is the executable's path on
+    the workers. A task whose worker dies is rerun by Dask; one that fails
+    is retried `retries` times, then its error is raised here.
+    """
+    futures = [client.submit(shard_task, sensor, list(files), shard, shards, handshake,
+                             key=f"handshake-{sensor}-{shard}-of-{shards}", pure=True, retries=retries)
+               for sensor, files in sorted(sensors.items()) for shard in range(1, shards + 1)]
+    lines, warnings = [], []
+    for task_lines, task_warnings in client.gather(futures):
+        lines += task_lines
+        warnings += task_warnings
+    return Result(lines, warnings, handshake)
