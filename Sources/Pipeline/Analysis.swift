@@ -66,18 +66,24 @@ struct Analysis<Renderer: ConnectionRenderer> {
         sink.renderer.end(to: &sink.output)
         sink.output.flush()
         undecodable.report()
-        let statistics = tracker.statistics
-        if statistics.evictions > 0 {
-            let resumed = statistics.resumedAfterEviction
-            Diagnostics.say("\(statistics.evictions) connections evicted from a full table "
-                + "(--max-connections \(tracker.configuration.maximumConnections))"
-                + (resumed > 0 ? "; \(resumed) came back and were picked up again (resumed_after_eviction)" : ""))
-        }
-        if saysWhatWasSeen {
-            Diagnostics.say(counted(packets, "packet") + " read, " + counted(statistics.segments, "TCP segment")
-                + ", " + counted(statistics.connections, "connection")
-                + " (at most \(statistics.peakOpen) open at once)")
-        }
+        tracker.statistics.reportEvictions(limit: tracker.configuration.maximumConnections)
+        if saysWhatWasSeen { tracker.statistics.sayWhatWasSeen(packets: packets) }
+    }
+}
+
+extension ConnectionTracker.Statistics {
+    /// On stderr, how many connections a full table pushed out, if any.
+    func reportEvictions(limit: Int) {
+        guard evictions > 0 else { return }
+        Diagnostics.say("\(evictions) connections evicted from a full table (--max-connections \(limit))"
+            + (resumedAfterEviction > 0
+                ? "; \(resumedAfterEviction) came back and were picked up again (resumed_after_eviction)" : ""))
+    }
+
+    /// `-v`: on stderr, what was seen.
+    func sayWhatWasSeen(packets: Int) {
+        Diagnostics.say(counted(packets, "packet") + " read, " + counted(segments, "TCP segment")
+            + ", " + counted(connections, "connection") + " (at most \(peakOpen) open at once)")
     }
 }
 

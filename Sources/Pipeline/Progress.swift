@@ -20,7 +20,7 @@ struct Progress {
     }
 
     /// Counts a packet; at most twice a second, redraws the line.
-    mutating func tick(bytesRead: Int64, totalBytes: Int64?, openConnections: @autoclosure () -> Int) {
+    mutating func tick(bytesRead: Int64, totalBytes: Int64?, openConnections: @autoclosure () -> Int?) {
         packets += 1
         guard enabled, packets & 0x3FFF == 0 else { return }
         let now = Progress.now()
@@ -30,7 +30,8 @@ struct Progress {
         var line = "\(Self.megabytes(bytesRead))"
         if let totalBytes, totalBytes > 0 { line += " of \(Self.megabytes(totalBytes)) (\(bytesRead * 100 / totalBytes)%)" }
         line += ", \(packets) packets, \(Int(Double(packets) / elapsed)) packets/s, "
-            + "\(Self.megabytes(Int64(Double(bytesRead) / elapsed)))/s, \(openConnections()) connections open"
+            + "\(Self.megabytes(Int64(Double(bytesRead) / elapsed)))/s"
+        if let open = openConnections() { line += ", \(open) connections open" }
         Diagnostics.overwrite(line)
         shown = true
     }

@@ -71,6 +71,18 @@ public struct ReportedEvents: OptionSet, Sendable {
 /// existential, so the per-segment path stays specialised.
 public protocol ConnectionEventSink {
     mutating func receive(_ event: ConnectionEvent)
+    /// Comes before the events of one connection that a timer or the end
+    /// of the input causes (TIME_WAIT's end, an idle or a close-linger
+    /// report, the report at the end), with what orders them among other
+    /// connections': the timer's time (at the end, the first-seen time) and
+    /// the connection's id. Most sinks need nothing of it; `ParallelAnalysis`
+    /// merges several trackers' events by it.
+    mutating func connectionEventsFollow(orderedBy time: Timestamp, id: UInt64)
+}
+
+extension ConnectionEventSink {
+    @inlinable
+    public mutating func connectionEventsFollow(orderedBy time: Timestamp, id: UInt64) {}
 }
 
 /// A sink that keeps every event, for tests and small captures.

@@ -24,6 +24,8 @@ public struct ConnectionTracker {
         public var peakOpen = 0
         /// Segments of connections that belong to other shards (`TrackerConfiguration.shard`).
         public var otherShards = 0
+
+        public init() {}
     }
 
     /// How long a reported connection's entry lingers to absorb stray segments
@@ -31,22 +33,20 @@ public struct ConnectionTracker {
     /// long enough for those, short enough that closed connections do not
     /// pile up in the table on a busy capture.
     static let linger: Int64 = TrackerConfiguration.second
-    /// Timeouts are checked once per this much capture time.
-    static let sweepInterval: Int64 = TrackerConfiguration.second
 
     public let configuration: TrackerConfiguration
     public private(set) var statistics = Statistics()
     private var table = ConnectionTable()
     private var deadlines = DeadlineQueue()
-    private var now = Timestamp(nanosecondsSinceEpoch: .min)
-    private var nextSweep = Timestamp(nanosecondsSinceEpoch: .min)
+    private var clock: CaptureClock
     private var evicted = EvictedFlows()
-    /// Whether the last segment was far ahead of the clock and left it.
-    private var previousJumpedAhead = false
 
     public init(configuration: TrackerConfiguration = TrackerConfiguration()) {
         self.configuration = configuration
+        clock = CaptureClock(jumpLimit: configuration.clockJumpLimit)
     }
+
+    private var now: Timestamp { clock.now }
 
     /// Connections in the table now (reported ones that linger included).
     public var openConnections: Int { table.count }
@@ -95,13 +95,19 @@ public struct ConnectionTracker {
     @inline(__always)
     private mutating func process(_ segment: TCPSegment, hash: UInt32, into sink: inout some ConnectionEventSink) {
         statistics.segments += 1
-        let timeAnomaly = moveClock(to: segment.timestamp)
-        if now >= nextSweep { sweep(at: now, into: &sink) }
+        let timeAnomaly = clock.admit(segment.timestamp)
+        if clock.sweepIsDue { sweep(at: now, into: &sink) }
         if let shard = configuration.shard, !shard.owns(hash: FlowHash.symmetric(segment.source, segment.destination)) {
             statistics.otherShards += 1
             return
         }
+        track(segment, hash: hash, timeAnomaly: timeAnomaly, into: &sink)
+    }
 
+    /// Follows a segment of a connection this tracker owns, judged by the clock already.
+    @inline(__always)
+    private mutating func track(_ segment: TCPSegment, hash: UInt32, timeAnomaly: Anomaly.Kind?,
+                                into sink: inout some ConnectionEventSink) {
         guard let slot = table.slot(from: segment.source, to: segment.destination, hash: hash) else {
             return open(segment, into: &sink)
         }
@@ -120,32 +126,10 @@ public struct ConnectionTracker {
         switch outcome {
         case .processed(let refiled):
             table.touch(slot)
-            if let refiled { deadlines.schedule(slot, at: refiled) }
+            if let refiled { deadlines.schedule(slot, at: refiled, id: table[slot].id) }
         case .stray: statistics.straySegments += 1
         case .startsAnew: replace(slot, with: segment, into: &sink)
         }
-    }
-
-    /// Moves the capture clock to a segment's time, if it should, and says
-    /// what was unusual about that time. A segment dated before the clock
-    /// leaves it. One dated more than `clockJumpLimit` ahead moves it only
-    /// if the previous segment was that far ahead too (a gap, as between
-    /// files read one after another): alone, it is a misdated segment, and
-    /// taking it as the clock would end every timer and make every later
-    /// segment run backwards.
-    private mutating func moveClock(to time: Timestamp) -> Anomaly.Kind? {
-        if time < now {
-            previousJumpedAhead = false
-            return .timeWentBackwards
-        }
-        let jumped = now.nanosecondsSinceEpoch != .min && time - now > configuration.clockJumpLimit
-        if jumped, !previousJumpedAhead {
-            previousJumpedAhead = true
-            return .timeJumpedAhead
-        }
-        previousJumpedAhead = false
-        now = time
-        return nil
     }
 
     /// What a segment for a known address/port pair turned out to be.
@@ -177,7 +161,8 @@ public struct ConnectionTracker {
         open.reserveCapacity(table.count)
         for slot in table.occupiedSlots { open.append((table[slot].firstSeen, table[slot].id, slot)) }
         open.sort { ($0.firstSeen, $0.id) < ($1.firstSeen, $1.id) }
-        for (_, _, slot) in open where !table[slot].isReported {
+        for (firstSeen, id, slot) in open where !table[slot].isReported {
+            sink.connectionEventsFollow(orderedBy: firstSeen, id: id)
             table.withConnection(slot) { connection in
                 connection.settlePending(sink: &sink)
                 let reason: FinishReason = connection.isDone ? .closed : .endOfInput
@@ -207,6 +192,35 @@ public struct ConnectionTracker {
         sweep(at: time, into: &sink)
     }
 
+    /// A segment of a connection this tracker owns, judged by a clock kept
+    /// elsewhere (`CaptureClock`): how `ParallelAnalysis` splits one run's
+    /// connections between trackers that all judge time as one tracker would.
+    /// The timers are run separately, with `runTimers(at:into:)`.
+    @inlinable
+    public mutating func process(_ segment: TCPSegment, reading: ClockReading, into sink: inout some ConnectionEventSink) {
+        forwarding(to: &sink) { $0.process(segment, reading: reading, forwardingTo: &$1) }
+    }
+
+    @usableFromInline
+    mutating func process(_ segment: TCPSegment, reading: ClockReading, forwardingTo sink: inout EventForwarder) {
+        statistics.segments += 1
+        clock.follow(reading.now)
+        track(segment, hash: table.hash(segment.source, segment.destination), timeAnomaly: reading.timeAnomaly,
+              into: &sink)
+    }
+
+    /// Runs the timers due at `time`, when the clock kept elsewhere says it is time to look at them.
+    @inlinable
+    public mutating func runTimers(at time: Timestamp, into sink: inout some ConnectionEventSink) {
+        forwarding(to: &sink) { $0.runTimers(at: time, forwardingTo: &$1) }
+    }
+
+    @usableFromInline
+    mutating func runTimers(at time: Timestamp, forwardingTo sink: inout EventForwarder) {
+        clock.follow(time)
+        sweep(at: time, into: &sink)
+    }
+
     /// Runs `body` with a sink that passes each event on to `sink`.
     ///
     /// The tracker's per-segment code is compiled once, inside this module,
@@ -222,7 +236,8 @@ public struct ConnectionTracker {
     mutating func forwarding<Sink: ConnectionEventSink>(to sink: inout Sink,
                                                          _ body: (inout ConnectionTracker, inout EventForwarder) -> Void) {
         withUnsafeMutablePointer(to: &sink) { pointer in
-            var forwarder = EventForwarder(sink: UnsafeMutableRawPointer(pointer), deliver: Sink.deliver)
+            var forwarder = EventForwarder(sink: UnsafeMutableRawPointer(pointer), deliver: Sink.deliver,
+                                           deliverOrder: Sink.deliverOrder)
             body(&self, &forwarder)
         }
     }
@@ -278,16 +293,17 @@ public struct ConnectionTracker {
             connection.reportIfClosed(now: now, closeLinger: configuration.closeLinger, sink: &sink)
             return connection.refileDeadline(configuration, linger: Self.linger, now: now)
         }
-        if let refiled { deadlines.schedule(slot, at: refiled) }
+        if let refiled { deadlines.schedule(slot, at: refiled, id: table[slot].id) }
     }
 
     /// Expires TIME_WAIT, idle connections, close lingers and lingering
     /// reported ones: only those whose deadline has come by `time`, earliest first.
     private mutating func sweep(at time: Timestamp, into sink: inout some ConnectionEventSink) {
-        nextSweep = now + Self.sweepInterval
+        clock.swept()
         let configuration = self.configuration
         while let due = deadlines.popDue(at: time) {
             let slot = due.slot
+            sink.connectionEventsFollow(orderedBy: due.time, id: due.id)
             table[slot].scheduledDeadline = Timestamp(nanosecondsSinceEpoch: .max)
             table[slot].expireTimeWait(now: time, timeWait: configuration.timeWait, sink: &sink)
             if table[slot].isReported {
@@ -297,7 +313,7 @@ public struct ConnectionTracker {
                     continue
                 }
                 table[slot].scheduledDeadline = end
-                deadlines.schedule(slot, at: end)
+                deadlines.schedule(slot, at: end, id: table[slot].id)
                 continue
             }
             table[slot].reportIfClosed(now: time, closeLinger: configuration.closeLinger, sink: &sink)
@@ -310,7 +326,7 @@ public struct ConnectionTracker {
                 remove(slot)
                 continue
             }
-            deadlines.schedule(slot, at: next)
+            deadlines.schedule(slot, at: next, id: table[slot].id)
         }
     }
 

@@ -14,24 +14,30 @@ struct DeadlineQueue {
     struct Entry {
         var time: Timestamp
         var slot: Int32
+        /// The connection's id.
+        var id: UInt64
 
-        /// Earlier first; equal times by slot, so the order is the same on every run.
+        /// Earlier first; equal times by connection id, so the order is the
+        /// same on every run, and the same when the connections are split
+        /// between trackers (`ParallelAnalysis` merges their timers' events
+        /// by time and id).
         func precedes(_ other: Entry) -> Bool {
-            time != other.time ? time < other.time : slot < other.slot
+            time != other.time ? time < other.time : id < other.id
         }
     }
 
-    // The heap's entries as two arrays, not one of `Entry`: an entry then
-    // takes 12 bytes, not 16 (8 of time, 4 of slot, 4 of padding).
+    // The heap's entries as three arrays, not one of `Entry`: an entry then
+    // takes 20 bytes, not 24 (8 of time, 4 of slot, 8 of id, 4 of padding).
     private var times: ContiguousArray<Timestamp> = []
     private var slots: ContiguousArray<Int32> = []
+    private var ids: ContiguousArray<UInt64> = []
     /// Where each slot's entry is in the heap, by slot; -1 for none.
     private var positions: ContiguousArray<Int32> = []
 
     var count: Int { times.count }
 
-    /// Files `slot` to come due at `time`, in place of the time it had.
-    mutating func schedule(_ slot: Int32, at time: Timestamp) {
+    /// Files `slot`, the connection `id`'s, to come due at `time`, in place of the time it had.
+    mutating func schedule(_ slot: Int32, at time: Timestamp, id: UInt64) {
         while positions.count <= Int(slot) { positions.append(-1) }
         let position = Int(positions[Int(slot)])
         if position >= 0 {
@@ -40,6 +46,7 @@ struct DeadlineQueue {
         } else {
             times.append(time)
             slots.append(slot)
+            ids.append(id)
             positions[Int(slot)] = Int32(times.count - 1)
             siftUp(times.count - 1)
         }
@@ -50,10 +57,11 @@ struct DeadlineQueue {
         guard Int(slot) < positions.count, positions[Int(slot)] >= 0 else { return }
         let position = Int(positions[Int(slot)])
         positions[Int(slot)] = -1
-        let lastTime = times.removeLast(), lastSlot = slots.removeLast()
+        let lastTime = times.removeLast(), lastSlot = slots.removeLast(), lastID = ids.removeLast()
         guard position < times.count else { return }
         times[position] = lastTime
         slots[position] = lastSlot
+        ids[position] = lastID
         positions[Int(lastSlot)] = Int32(position)
         restore(at: position)
     }
@@ -64,7 +72,7 @@ struct DeadlineQueue {
     /// Removes and returns the earliest entry if it is due at `now`.
     mutating func popDue(at now: Timestamp) -> Entry? {
         guard let time = times.first, time <= now else { return nil }
-        let first = Entry(time: time, slot: slots[0])
+        let first = Entry(time: time, slot: slots[0], id: ids[0])
         remove(first.slot)
         return first
     }
@@ -72,6 +80,7 @@ struct DeadlineQueue {
     mutating func removeAll() {
         times = []
         slots = []
+        ids = []
         positions = []
     }
 
@@ -109,12 +118,13 @@ struct DeadlineQueue {
 
     /// Whether the entry at heap position `first` comes out before the one at `second`.
     private func precedes(_ first: Int, _ second: Int) -> Bool {
-        Entry(time: times[first], slot: slots[first]).precedes(Entry(time: times[second], slot: slots[second]))
+        times[first] != times[second] ? times[first] < times[second] : ids[first] < ids[second]
     }
 
     private mutating func swapEntries(_ first: Int, _ second: Int) {
         times.swapAt(first, second)
         slots.swapAt(first, second)
+        ids.swapAt(first, second)
         positions[Int(slots[first])] = Int32(first)
         positions[Int(slots[second])] = Int32(second)
     }

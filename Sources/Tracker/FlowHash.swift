@@ -24,14 +24,16 @@ public enum FlowHash {
     /// The hash of the address/port pair, the same whichever way the segment went.
     @inlinable
     public static func symmetric(_ a: Endpoint, _ b: Endpoint) -> UInt64 {
-        let (lo, hi) = a < b ? (a, b) : (b, a)
-        let (loHigh, loLow) = words(lo.address), (hiHigh, hiLow) = words(hi.address)
+        let (aHigh, aLow) = words(a.address), (bHigh, bLow) = words(b.address)
+        // Ordered by the words themselves: comparing `Endpoint`s cost more than the mixing.
+        let aFirst = aHigh != bHigh ? aHigh < bHigh : aLow != bLow ? aLow < bLow : a.port < b.port
         var hash = seed
-        hash = fmix64(hash ^ loHigh)
-        hash = fmix64(hash ^ loLow)
-        hash = fmix64(hash ^ hiHigh)
-        hash = fmix64(hash ^ hiLow)
-        return fmix64(hash ^ (6 << 32 | UInt64(lo.port) << 16 | UInt64(hi.port)))
+        hash = fmix64(hash ^ (aFirst ? aHigh : bHigh))
+        hash = fmix64(hash ^ (aFirst ? aLow : bLow))
+        hash = fmix64(hash ^ (aFirst ? bHigh : aHigh))
+        hash = fmix64(hash ^ (aFirst ? bLow : aLow))
+        let ports = aFirst ? UInt64(a.port) << 16 | UInt64(b.port) : UInt64(b.port) << 16 | UInt64(a.port)
+        return fmix64(hash ^ (6 << 32 | ports))
     }
 
     /// A connection's id: its first segment's endpoints as sent, time and

@@ -85,6 +85,12 @@ struct CaptureOptions: ParsableArguments {
         valueName: "group"))
     var fanout: Int?
 
+    @Option(name: [.customShort("j", allowingJoined: true), .customLong("threads")], parsing: .unconditional,
+            help: ArgumentHelp(
+                "Files: track with this many threads, 1 to 256, the output the same bytes; by default one per core "
+                    + "for files of 64 MB or more in the formats that draw transitions, else 1.", valueName: "count"))
+    var threads: Int?
+
     @Option(help: ArgumentHelp(
         "Track only shard K of N (1 ≤ K ≤ N): the connections whose symmetric flow hash (version "
             + "\(FlowHash.version)) falls in it, so N runs over the same packets split the work and their records "
@@ -126,6 +132,12 @@ struct CaptureOptions: ParsableArguments {
             throw ValidationError("--close-linger must be from 0 to a day (86400s), not \(closeLinger.text)")
         }
         if let fanout { try Self.require(fanout, in: Range.fanoutGroup, "--fanout", "(a group id)") }
+        if let threads {
+            try Self.require(threads, in: Range.threads, "--threads", "threads")
+            if isLive, threads > 1 {
+                throw ValidationError("-j is for files; to split live capture, run processes with --fanout")
+            }
+        }
         if !isLive, immediate != nil || fanout != nil {
             throw ValidationError("--immediate, --no-immediate and --fanout are for live capture (-i)")
         }
@@ -144,6 +156,7 @@ struct CaptureOptions: ParsableArguments {
         static let maxConnections: ClosedRange<Int> = 1...100_000_000
         static let closeLinger: ClosedRange<Int64> = 0...(86_400 * TrackerConfiguration.second)
         static let fanoutGroup: ClosedRange<Int> = 0...65_535
+        static let threads: ClosedRange<Int> = 1...256
     }
 
     /// The kernel buffer when -B is not given: libpcap's 2 MiB filled in
@@ -200,8 +213,10 @@ struct CaptureOptions: ParsableArguments {
         }
         let source = PacketSource(input: input, filter: filter.isEmpty ? nil : filter.joined(separator: " "),
                                   limit: count, dumpPath: write, stop: stop)
-        return Pipeline(source: source, configuration: trackerConfiguration, showsProgress: true,
-                        saysWhatWasSeen: verbose > 0, statisticsFormat: stats)
+        var pipeline = Pipeline(source: source, configuration: trackerConfiguration, showsProgress: true,
+                                saysWhatWasSeen: verbose > 0, statisticsFormat: stats)
+        pipeline.threads = threads
+        return pipeline
     }
 }
 

@@ -4,9 +4,13 @@ import TestSupport
 import Wire
 
 /// The tracker's timer queue: entries come out earliest first (ties by
-/// slot), only once they are due, and a slot is filed at most once.
+/// connection id), only once they are due, and a slot is filed at most once.
 struct DeadlineQueueTests {
     static func time(_ nanoseconds: Int64) -> Timestamp { Timestamp(nanosecondsSinceEpoch: nanoseconds) }
+
+    /// The id of the connection in `slot`: in the reverse order of slots, so
+    /// a tie shows which of the two breaks it.
+    static func id(of slot: Int32) -> UInt64 { UInt64(10_000 - Int(slot)) }
 
     /// Everything due at `now`, as (time, slot) pairs in the order popped.
     static func popAll(_ queue: inout DeadlineQueue, at now: Int64) -> [(Int64, Int32)] {
@@ -21,10 +25,10 @@ struct DeadlineQueueTests {
         var expected: [(Int64, Int32)] = []
         for slot in 0..<1_000 {
             let time = Int64.random(in: 0..<200, using: &generator)
-            queue.schedule(Int32(slot), at: Self.time(time))
+            queue.schedule(Int32(slot), at: Self.time(time), id: Self.id(of: Int32(slot)))
             expected.append((time, Int32(slot)))
         }
-        expected.sort { $0 < $1 }
+        expected.sort { ($0.0, Self.id(of: $0.1)) < ($1.0, Self.id(of: $1.1)) }
         var popped: [(Int64, Int32)] = []
         for now in stride(from: Int64(0), through: 200, by: 50) {
             let due = Self.popAll(&queue, at: now)
@@ -38,7 +42,7 @@ struct DeadlineQueueTests {
 
     @Test func nothingIsDueBeforeItsTime() {
         var queue = DeadlineQueue()
-        queue.schedule(3, at: Self.time(10))
+        queue.schedule(3, at: Self.time(10), id: Self.id(of: 3))
         #expect(queue.popDue(at: Self.time(9)) == nil)
         #expect(queue.popDue(at: Self.time(10))?.slot == 3)
         #expect(queue.popDue(at: Self.time(.max)) == nil)
@@ -48,9 +52,9 @@ struct DeadlineQueueTests {
     /// whether the time moved earlier or later.
     @Test func reschedulingMovesTheSlotsOneEntry() {
         var queue = DeadlineQueue()
-        for slot in Int32(0)..<4 { queue.schedule(slot, at: Self.time(100 + Int64(slot))) }
-        queue.schedule(2, at: Self.time(5))
-        queue.schedule(0, at: Self.time(500))
+        for slot in Int32(0)..<4 { queue.schedule(slot, at: Self.time(100 + Int64(slot)), id: Self.id(of: slot)) }
+        queue.schedule(2, at: Self.time(5), id: Self.id(of: 2))
+        queue.schedule(0, at: Self.time(500), id: Self.id(of: 0))
         #expect(queue.count == 4)
         #expect(Self.popAll(&queue, at: 1_000).map(\.1) == [2, 1, 3, 0])
         #expect(Self.popAll(&queue, at: 1_000).map(\.0) == [])
@@ -58,7 +62,7 @@ struct DeadlineQueueTests {
 
     @Test func aRemovedSlotNeverComesDue() {
         var queue = DeadlineQueue()
-        for slot in Int32(0)..<6 { queue.schedule(slot, at: Self.time(Int64(slot))) }
+        for slot in Int32(0)..<6 { queue.schedule(slot, at: Self.time(Int64(slot)), id: Self.id(of: slot)) }
         queue.remove(1)
         queue.remove(4)
         queue.remove(4)
@@ -79,14 +83,15 @@ struct DeadlineQueueTests {
             switch Int.random(in: 0..<10, using: &generator) {
             case 0..<6:
                 let time = now + Int64.random(in: 0..<1_000, using: &generator)
-                queue.schedule(slot, at: Self.time(time))
+                queue.schedule(slot, at: Self.time(time), id: Self.id(of: slot))
                 model[slot] = time
             case 6..<8:
                 queue.remove(slot)
                 model[slot] = nil
             default:
                 now += Int64.random(in: 0..<100, using: &generator)
-                let expected = model.filter { $0.value <= now }.map { ($0.value, $0.key) }.sorted { $0 < $1 }
+                let expected = model.filter { $0.value <= now }.map { ($0.value, $0.key) }
+                    .sorted { ($0.0, Self.id(of: $0.1)) < ($1.0, Self.id(of: $1.1)) }
                 let popped = Self.popAll(&queue, at: now)
                 #expect(popped.map(\.0) == expected.map(\.0))
                 #expect(popped.map(\.1) == expected.map(\.1))

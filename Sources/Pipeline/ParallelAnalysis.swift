@@ -1,0 +1,244 @@
+import Capture
+import Report
+import Synchronization
+import Tracker
+import Wire
+
+/// `-j N`: one capture tracked by N trackers. The calling thread reads and
+/// decodes every packet, keeps the one capture clock (`CaptureClock`), and
+/// hands each segment to the tracker that owns its connection (by the
+/// symmetric flow hash, as `--shard` splits them): its own tracker for a
+/// share of the connections that leaves it as busy as the others, and N - 1
+/// tracker threads through bounded single-producer queues, no lock on the
+/// way of a segment. The clock's
+/// readings travel with the segments and its timer runs go to every
+/// tracker, so each judges time as one tracker would. A merger thread puts
+/// the trackers' events back in the order one tracker reports them
+/// (`EventOrder`) and renders them: the output is the same bytes as `-j 1`.
+final class ParallelAnalysis<Renderer: ConnectionRenderer> {
+    /// One step of a tracker's work, in input order.
+    enum Step {
+        case segment(TCPSegment, ClockReading, index: UInt64)
+        /// The run's clock says the timers are due, before segment `index`.
+        case timers(at: Timestamp, index: UInt64)
+    }
+
+    /// Steps for one tracker; every step up to `through` has been handed out.
+    struct Work {
+        var steps: [Step]
+        var through: UInt64
+        var isLast: Bool
+    }
+
+    /// A tracker's events for one `Work`, and how far it has got.
+    struct Tracked {
+        var events: [OrderedEvent]
+        var through: UInt64
+    }
+
+    /// Steps handed to the trackers at once: large enough that the queues
+    /// are touched rarely, small enough that the merger is not held up long.
+    static var flushSteps: Int { 2_048 }
+    static var queueCapacity: Int { 16 }
+
+    private let threadCount: Int
+    private let configuration: TrackerConfiguration
+    private let inputs: [SPSCQueue<Work>]
+    private let outputs: [SPSCQueue<Tracked>]
+    private var trackerThreads: [WorkerThread] = []
+    private var mergerThread: WorkerThread?
+    /// Each tracker's counters, in a box of its own that only its thread writes.
+    private let trackerStatistics: [StatisticsBox]
+
+    private final class StatisticsBox {
+        var value = ConnectionTracker.Statistics()
+    }
+    private var rendered: Renderer?
+    /// Raised by the merger when the output was closed (`| head`): reading can stop.
+    private let outputClosed = Atomic<Bool>(false)
+
+    // The reader's state, touched for every packet by the reader thread
+    // alone: unchecked, because the runtime's exclusivity checks on a class's
+    // properties cost more than the rest of the reader's work.
+    @exclusivity(unchecked) private var clock: CaptureClock
+    @exclusivity(unchecked) private var pending: [[Step]]
+    @exclusivity(unchecked) private var pendingSteps = 0
+    @exclusivity(unchecked) private var index: UInt64 = 0
+    @exclusivity(unchecked) private var undecodable = UndecodableCount()
+    @exclusivity(unchecked) private var segment = TCPSegment.zero
+    @exclusivity(unchecked) private(set) var packets = 0
+    @exclusivity(unchecked) private(set) var segments = 0
+    /// Tracker 0, run by the reader itself.
+    @exclusivity(unchecked) private var inlineTracker: ConnectionTracker
+    @exclusivity(unchecked) private var inlineSink = OrderingSink()
+    /// Of 64 parts of the connections, how many tracker 0 takes. Reading and
+    /// decoding are about a fifth of the work; with N trackers, the reader
+    /// takes (5 - N) / 4N of the connections so that it and each thread have
+    /// about as much to do: 3/8 with two, none from five on.
+    private let inlineShare: UInt64
+
+    init(renderer: Renderer, output: LineOutput, configuration: TrackerConfiguration, threads: Int) {
+        threadCount = threads
+        self.configuration = configuration
+        clock = CaptureClock(jumpLimit: configuration.clockJumpLimit)
+        // Inputs and statistics by tracker; tracker 0 is the reader's and has no input queue.
+        inputs = (0..<threads).map { _ in SPSCQueue(capacity: Self.queueCapacity) }
+        outputs = (0..<threads).map { _ in SPSCQueue(capacity: Self.queueCapacity) }
+        pending = Array(repeating: [], count: threads)
+        trackerStatistics = (0..<threads).map { _ in StatisticsBox() }
+        inlineShare = UInt64(max(0, 5 - threads) * 64 / (4 * threads))
+        var trackerConfiguration = configuration
+        // The shard is kept here, before the trackers: they see only their own connections.
+        trackerConfiguration.shard = nil
+        inlineTracker = ConnectionTracker(configuration: trackerConfiguration)
+        for thread in 1..<threads {
+            let input = inputs[thread], output = outputs[thread]
+            trackerThreads.append(WorkerThread { [unowned self] in
+                trackerStatistics[thread].value = Self.track(input, output, trackerConfiguration)
+            })
+        }
+        mergerThread = WorkerThread { [unowned self] in
+            rendered = Self.merge(outputs, renderer, output, closed: outputClosed)
+        }
+    }
+
+    /// Whether the output was closed, so reading on is pointless.
+    var isOutputClosed: Bool { outputClosed.load(ordering: .relaxed) }
+
+    /// Decodes a packet and hands its segment to its tracker. Reader thread only.
+    func consume(_ packet: CapturedPacket) {
+        packets &+= 1
+        guard undecodable.decode(packet, into: &segment) else { return }
+        segments += 1
+        index += 1
+        let timeAnomaly = clock.admit(segment.timestamp)
+        if clock.sweepIsDue {
+            clock.swept()
+            inlineSink.timers(before: index)
+            inlineTracker.runTimers(at: clock.now, into: &inlineSink)
+            for thread in 1..<threadCount { pending[thread].append(.timers(at: clock.now, index: index)) }
+            pendingSteps += threadCount - 1
+        }
+        let hash = FlowHash.symmetric(segment.source, segment.destination)
+        var owner = hash
+        if let shard = configuration.shard {
+            guard shard.owns(hash: hash) else { return }
+            owner /= UInt64(shard.count)
+        }
+        let reading = ClockReading(now: clock.now, timeAnomaly: timeAnomaly)
+        if (owner >> 32) % 64 < inlineShare {
+            inlineSink.segment(index)
+            inlineTracker.process(segment, reading: reading, into: &inlineSink)
+        } else {
+            pending[1 + Int(owner % UInt64(threadCount - 1))].append(.segment(segment, reading, index: index))
+            pendingSteps += 1
+            if pendingSteps >= Self.flushSteps { flush(isLast: false) }
+        }
+    }
+
+    /// Ends the input, waits for every thread, and returns the renderer with
+    /// everything rendered, the trackers' counters summed, and what could
+    /// not be decoded.
+    func finish() -> (renderer: Renderer, statistics: ConnectionTracker.Statistics, undecodable: UndecodableCount) {
+        flush(isLast: true)
+        for thread in trackerThreads { thread.join() }
+        mergerThread?.join()
+        var total = ConnectionTracker.Statistics()
+        for statistics in trackerStatistics.map(\.value) {
+            total.segments += statistics.segments
+            total.connections += statistics.connections
+            total.evictions += statistics.evictions
+            total.resumedAfterEviction += statistics.resumedAfterEviction
+            total.straySegments += statistics.straySegments
+            // Each thread's peak, added: at most what was open at once.
+            total.peakOpen += statistics.peakOpen
+        }
+        total.otherShards = segments - total.segments
+        guard let rendered else { preconditionFailure("the merger thread ended without its renderer") }
+        return (rendered, total, undecodable)
+    }
+
+    private func flush(isLast: Bool) {
+        if isLast {
+            inlineSink.end()
+            inlineTracker.finish(into: &inlineSink)
+            trackerStatistics[0].value = inlineTracker.statistics
+        }
+        outputs[0].push(Tracked(events: inlineSink.take(), through: isLast ? .max : index))
+        for thread in 1..<threadCount {
+            inputs[thread].push(Work(steps: pending[thread], through: index, isLast: isLast))
+            pending[thread] = []
+            pending[thread].reserveCapacity(Self.flushSteps + 16)
+        }
+        pendingSteps = 0
+    }
+
+    /// A tracker thread: its steps in order, then the end of the input.
+    private static func track(_ input: SPSCQueue<Work>, _ output: SPSCQueue<Tracked>,
+                              _ configuration: TrackerConfiguration) -> ConnectionTracker.Statistics {
+        var tracker = ConnectionTracker(configuration: configuration)
+        var sink = OrderingSink()
+        while true {
+            let work = input.popWaiting()
+            for step in work.steps {
+                switch step {
+                case .timers(let time, let index):
+                    sink.timers(before: index)
+                    tracker.runTimers(at: time, into: &sink)
+                case .segment(let segment, let reading, let index):
+                    sink.segment(index)
+                    tracker.process(segment, reading: reading, into: &sink)
+                }
+            }
+            if work.isLast {
+                sink.end()
+                tracker.finish(into: &sink)
+            }
+            output.push(Tracked(events: sink.take(), through: work.isLast ? .max : work.through))
+            if work.isLast { return tracker.statistics }
+        }
+    }
+
+    /// The merger thread: the trackers' events, each tracker's already in
+    /// order, merged; an event is rendered once every other tracker has
+    /// either a later event waiting or has got past its segment.
+    private static func merge(_ outputs: [SPSCQueue<Tracked>], _ renderer: Renderer, _ output: LineOutput,
+                              closed: borrowing Atomic<Bool>) -> Renderer {
+        var renderer = renderer
+        var sink = output
+        renderer.begin(to: &sink)
+        defer { renderer.end(to: &sink) }
+        var events = Array(repeating: [OrderedEvent](), count: outputs.count)
+        var heads = Array(repeating: 0, count: outputs.count)
+        var through = Array(repeating: UInt64(0), count: outputs.count)
+        func refill(_ thread: Int) {
+            let tracked = outputs[thread].popWaiting()
+            events[thread] = tracked.events
+            heads[thread] = 0
+            through[thread] = tracked.through
+        }
+        func isEmpty(_ thread: Int) -> Bool { heads[thread] == events[thread].count }
+        while true {
+            var earliest: Int?
+            for thread in events.indices where !isEmpty(thread) {
+                if let best = earliest, events[best][heads[best]].order < events[thread][heads[thread]].order { continue }
+                earliest = thread
+            }
+            guard let best = earliest else {
+                guard let waiting = through.indices.filter({ through[$0] != .max }).min(by: { through[$0] < through[$1] })
+                else { break }
+                refill(waiting)
+                continue
+            }
+            let order = events[best][heads[best]].order
+            if let behind = events.indices.first(where: { $0 != best && isEmpty($0) && through[$0] < order.index }) {
+                refill(behind)
+                continue
+            }
+            renderer.render(events[best][heads[best]].event, to: &sink)
+            heads[best] += 1
+            if output.isClosed { closed.store(true, ordering: .relaxed) }
+        }
+        return renderer
+    }
+}
