@@ -15,17 +15,18 @@ record per sensor: each is what that vantage point captured. The tasks
 are pure (same input, same lines), so Dask may rerun one whose worker
 died; each task's result is taken once.
 """
-import decimal
 import json
 import os
+import re
 import subprocess
 
 import cloudpickle
 
-from . import captures
+from . import captures, parquet
 
 # Workers import nothing of this package: its functions travel with the tasks.
 cloudpickle.register_pickle_by_value(captures)
+cloudpickle.register_pickle_by_value(parquet)
 import handshake_dask as _self  # noqa: E402
 
 cloudpickle.register_pickle_by_value(_self)
@@ -39,7 +40,8 @@ class HandshakeFailed(RuntimeError):
 
 
 def shard_task(sensor, files, shard, shards, handshake):
-    """One sensor's files, one shard: its records as NDJSON lines with `sensor`, and any warning."""
+    """One sensor's files, one shard: its records as NDJSON lines with
+    `sensor`, the same as an Arrow table, and any warning."""
     command = [handshake]
     for path in captures.in_time_order(files):
         command += ["-r", path]
@@ -51,31 +53,34 @@ def shard_task(sensor, files, shard, shards, handshake):
                               + "; ".join(warnings))
     suffix = ',"sensor":' + json.dumps(sensor) + "}"
     lines = [line[:-1] + suffix for line in finished.stdout.splitlines() if line.endswith("}")]
-    return lines, warnings
+    return lines, parquet.table(lines), warnings
+
+
+KEY = re.compile(r'^\{"id":(\d+),.*?"first_seen":(-?[0-9.]+),.*"sensor":(".*")\}$')
 
 
 def record_key(line):
-    """First-seen time (exactly), id, sensor: the order of the merged records."""
-    record = json.loads(line, parse_float=decimal.Decimal)
-    return record["first_seen"], record["id"], record["sensor"]
+    """First-seen time (exactly, in nanoseconds), id, sensor: the order of the merged records."""
+    match = KEY.match(line)
+    return parquet.nanoseconds(match.group(2)), int(match.group(1)), json.loads(match.group(3))
 
 
 class Result:
     """The merged records of a run, and what the tasks said on stderr."""
 
-    def __init__(self, lines, warnings, handshake):
+    def __init__(self, lines, tables, warnings, handshake):
         self.lines = sorted(lines, key=record_key)
+        self.tables = tables
         self.warnings = warnings
         self.handshake = handshake
 
     def write(self, directory):
         """records.ndjson, records.parquet and summary.txt (handshake merge) in `directory`."""
-        from . import parquet
         os.makedirs(directory, exist_ok=True)
         ndjson = os.path.join(directory, "records.ndjson")
         with open(ndjson, "w") as file:
             file.writelines(line + "\n" for line in self.lines)
-        parquet.write(self.lines, os.path.join(directory, "records.parquet"))
+        parquet.write(self.tables, os.path.join(directory, "records.parquet"))
         summary = subprocess.run([self.handshake, "merge", ndjson], capture_output=True, text=True, check=True)
         with open(os.path.join(directory, "summary.txt"), "w") as file:
             file.write(summary.stdout)
@@ -93,8 +98,9 @@ def run(sensors, shards, client, handshake="handshake", retries=2):
     futures = [client.submit(shard_task, sensor, list(files), shard, shards, handshake,
                              key=f"handshake-{sensor}-{shard}-of-{shards}", pure=True, retries=retries)
                for sensor, files in sorted(sensors.items()) for shard in range(1, shards + 1)]
-    lines, warnings = [], []
-    for task_lines, task_warnings in client.gather(futures):
+    lines, tables, warnings = [], [], []
+    for task_lines, task_table, task_warnings in client.gather(futures):
         lines += task_lines
+        tables.append(task_table)
         warnings += task_warnings
-    return Result(lines, warnings, handshake)
+    return Result(lines, tables, warnings, handshake)

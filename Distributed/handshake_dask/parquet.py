@@ -1,14 +1,13 @@
 """The merged records as a Parquet file (pyarrow): one row per record,
 the JSON fields as columns, times as nanosecond timestamps (exact: read
 from the JSON's text, not through a float), transitions and anomalies as
-lists of structs."""
-import decimal
+lists of structs. Each task builds the table of its own records (`table`),
+so the conversion runs on the workers; the driver concatenates and sorts."""
 import json
 
 import pyarrow
 import pyarrow.parquet
 
-NANOSECONDS = decimal.Decimal(1_000_000_000)
 TIME = pyarrow.timestamp("ns", tz="UTC")
 TRANSITION = pyarrow.struct([("t", TIME), ("state", pyarrow.string()), ("inferred", pyarrow.bool_()),
                              ("assumed", pyarrow.bool_())])
@@ -32,11 +31,17 @@ SCHEMA = pyarrow.schema([
 
 
 def nanoseconds(seconds):
-    return None if seconds is None else int(seconds * NANOSECONDS)
+    """'1796135853.189463' as 1796135853189463000, exactly."""
+    if seconds is None:
+        return None
+    whole, _, fraction = seconds.partition(".")
+    negative = whole.startswith("-")
+    value = abs(int(whole)) * 1_000_000_000 + int((fraction + "000000000")[:9])
+    return -value if negative else value
 
 
 def row(line):
-    record = json.loads(line, parse_float=decimal.Decimal, parse_int=int)
+    record = json.loads(line, parse_float=str)
     flat = {name: record.get(name) for name in SCHEMA.names if name in record}
     for role in ("client", "server"):
         flat[f"{role}_ip"] = record[role]["ip"]
@@ -50,7 +55,14 @@ def row(line):
     return flat
 
 
-def write(lines, path):
-    table = pyarrow.Table.from_pylist([row(line) for line in lines], schema=SCHEMA)
-    pyarrow.parquet.write_table(table, path)
-    return table
+def table(lines):
+    """The records of NDJSON lines as an Arrow table."""
+    return pyarrow.Table.from_pylist([row(line) for line in lines], schema=SCHEMA)
+
+
+def write(tables, path):
+    """The tables as one Parquet file, rows in the order of the merged NDJSON."""
+    merged = pyarrow.concat_tables(tables).sort_by([("first_seen", "ascending"), ("id", "ascending"),
+                                                    ("sensor", "ascending")])
+    pyarrow.parquet.write_table(merged, path)
+    return merged
