@@ -81,7 +81,7 @@ final class ParallelAnalysis<Renderer: ConnectionRenderer> {
         threadCount = threads
         self.configuration = configuration
         clock = CaptureClock(jumpLimit: configuration.clockJumpLimit)
-        // Inputs and statistics by tracker; tracker 0 is the reader's and has no input queue.
+        // Queues and statistics by tracker; tracker 0 is the reader's own, and its input queue stays unused.
         inputs = (0..<threads).map { _ in SPSCQueue(capacity: Self.queueCapacity) }
         outputs = (0..<threads).map { _ in SPSCQueue(capacity: Self.queueCapacity) }
         pending = Array(repeating: [], count: threads)
