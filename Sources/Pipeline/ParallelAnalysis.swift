@@ -16,18 +16,25 @@ import Wire
 /// the trackers' events back in the order one tracker reports them
 /// (`EventOrder`) and renders them: the output is the same bytes as `-j 1`.
 final class ParallelAnalysis<Renderer: ConnectionRenderer> {
-    /// One step of a tracker's work, in input order.
-    enum Step {
-        case segment(TCPSegment, ClockReading, index: UInt64)
-        /// The run's clock says the timers are due, before segment `index`.
-        case timers(at: Timestamp, index: UInt64)
-    }
-
-    /// Steps for one tracker; every step up to `through` has been handed out.
+    /// A tracker's share of the input since the last hand-over: its
+    /// segments side by side with their clock readings and places in the
+    /// input, so a segment is copied once on its way (an array of enum
+    /// steps copied each several times over), and the timer runs between them.
     struct Work {
-        var steps: [Step]
-        var through: UInt64
-        var isLast: Bool
+        var segments: ContiguousArray<TCPSegment> = []
+        var readings: ContiguousArray<ClockReading> = []
+        var indices: ContiguousArray<UInt64> = []
+        /// Each timer run comes before the segment at `position` in `segments`.
+        var timers: [(position: Int, time: Timestamp, index: UInt64)] = []
+        /// Every segment up to this place in the input has been handed out.
+        var through: UInt64 = 0
+        var isLast = false
+
+        init(reserving capacity: Int) {
+            segments.reserveCapacity(capacity)
+            readings.reserveCapacity(capacity)
+            indices.reserveCapacity(capacity)
+        }
     }
 
     /// A tracker's events for one `Work`, and how far it has got.
@@ -36,7 +43,7 @@ final class ParallelAnalysis<Renderer: ConnectionRenderer> {
         var through: UInt64
     }
 
-    /// Steps handed to the trackers at once: large enough that the queues
+    /// Segments handed to the trackers at once: large enough that the queues
     /// are touched rarely, small enough that the merger is not held up long.
     static var flushSteps: Int { 2_048 }
     static var queueCapacity: Int { 16 }
@@ -61,7 +68,7 @@ final class ParallelAnalysis<Renderer: ConnectionRenderer> {
     // alone: unchecked, because the runtime's exclusivity checks on a class's
     // properties cost more than the rest of the reader's work.
     @exclusivity(unchecked) private var clock: CaptureClock
-    @exclusivity(unchecked) private var pending: [[Step]]
+    @exclusivity(unchecked) private var pending: [Work]
     @exclusivity(unchecked) private var pendingSteps = 0
     @exclusivity(unchecked) private var index: UInt64 = 0
     @exclusivity(unchecked) private var undecodable = UndecodableCount()
@@ -84,7 +91,7 @@ final class ParallelAnalysis<Renderer: ConnectionRenderer> {
         // Queues and statistics by tracker; tracker 0 is the reader's own, and its input queue stays unused.
         inputs = (0..<threads).map { _ in SPSCQueue(capacity: Self.queueCapacity) }
         outputs = (0..<threads).map { _ in SPSCQueue(capacity: Self.queueCapacity) }
-        pending = Array(repeating: [], count: threads)
+        pending = (0..<threads).map { _ in Work(reserving: Self.flushSteps) }
         trackerStatistics = (0..<threads).map { _ in StatisticsBox() }
         inlineShare = UInt64(max(0, 5 - threads) * 64 / (4 * threads))
         var trackerConfiguration = configuration
@@ -116,8 +123,9 @@ final class ParallelAnalysis<Renderer: ConnectionRenderer> {
             clock.swept()
             inlineSink.timers(before: index)
             inlineTracker.runTimers(at: clock.now, into: &inlineSink)
-            for thread in 1..<threadCount { pending[thread].append(.timers(at: clock.now, index: index)) }
-            pendingSteps += threadCount - 1
+            for thread in 1..<threadCount {
+                pending[thread].timers.append((pending[thread].segments.count, clock.now, index))
+            }
         }
         let hash = FlowHash.symmetric(segment.source, segment.destination)
         var owner = hash
@@ -130,7 +138,10 @@ final class ParallelAnalysis<Renderer: ConnectionRenderer> {
             inlineSink.segment(index)
             inlineTracker.process(segment, reading: reading, into: &inlineSink)
         } else {
-            pending[1 + Int(owner % UInt64(threadCount - 1))].append(.segment(segment, reading, index: index))
+            let thread = 1 + Int(owner % UInt64(threadCount - 1))
+            pending[thread].segments.append(segment)
+            pending[thread].readings.append(reading)
+            pending[thread].indices.append(index)
             pendingSteps += 1
             if pendingSteps >= Self.flushSteps { flush(isLast: false) }
         }
@@ -166,9 +177,10 @@ final class ParallelAnalysis<Renderer: ConnectionRenderer> {
         }
         outputs[0].push(Tracked(events: inlineSink.take(), through: isLast ? .max : index))
         for thread in 1..<threadCount {
-            inputs[thread].push(Work(steps: pending[thread], through: index, isLast: isLast))
-            pending[thread] = []
-            pending[thread].reserveCapacity(Self.flushSteps + 16)
+            pending[thread].through = index
+            pending[thread].isLast = isLast
+            inputs[thread].push(pending[thread])
+            pending[thread] = Work(reserving: Self.flushSteps)
         }
         pendingSteps = 0
     }
@@ -180,16 +192,22 @@ final class ParallelAnalysis<Renderer: ConnectionRenderer> {
         var sink = OrderingSink()
         while true {
             let work = input.popWaiting()
-            for step in work.steps {
-                switch step {
-                case .timers(let time, let index):
-                    sink.timers(before: index)
-                    tracker.runTimers(at: time, into: &sink)
-                case .segment(let segment, let reading, let index):
-                    sink.segment(index)
-                    tracker.process(segment, reading: reading, into: &sink)
+            var timer = 0
+            func runTimers(before position: Int) {
+                while timer < work.timers.count, work.timers[timer].position == position {
+                    sink.timers(before: work.timers[timer].index)
+                    tracker.runTimers(at: work.timers[timer].time, into: &sink)
+                    timer += 1
                 }
             }
+            work.segments.withUnsafeBufferPointer { segments in
+                for position in segments.indices {
+                    runTimers(before: position)
+                    sink.segment(work.indices[position])
+                    tracker.process(segments[position], reading: work.readings[position], into: &sink)
+                }
+            }
+            runTimers(before: work.segments.count)
             if work.isLast {
                 sink.end()
                 tracker.finish(into: &sink)
