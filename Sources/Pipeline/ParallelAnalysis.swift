@@ -35,6 +35,15 @@ final class ParallelAnalysis<Renderer: ConnectionRenderer> {
             readings.reserveCapacity(capacity)
             indices.reserveCapacity(capacity)
         }
+
+        /// Empties it for reuse, keeping its storage.
+        mutating func clear() {
+            segments.removeAll(keepingCapacity: true)
+            readings.removeAll(keepingCapacity: true)
+            indices.removeAll(keepingCapacity: true)
+            timers.removeAll(keepingCapacity: true)
+            isLast = false
+        }
     }
 
     /// A tracker's events for one `Work`, and how far it has got.
@@ -51,6 +60,10 @@ final class ParallelAnalysis<Renderer: ConnectionRenderer> {
     private let threadCount: Int
     private let configuration: TrackerConfiguration
     private let inputs: [SPSCQueue<Work>]
+    /// Work a tracker is done with, back to the reader to be filled again:
+    /// fresh arrays of this size each time came from new pages, and the
+    /// kernel zeroing them was a fifth of both threads' time.
+    private let spentWork: [SPSCQueue<Work>]
     private let outputs: [SPSCQueue<Tracked>]
     private var trackerThreads: [WorkerThread] = []
     private var mergerThread: WorkerThread?
@@ -78,10 +91,11 @@ final class ParallelAnalysis<Renderer: ConnectionRenderer> {
     /// Tracker 0, run by the reader itself.
     @exclusivity(unchecked) private var inlineTracker: ConnectionTracker
     @exclusivity(unchecked) private var inlineSink = OrderingSink()
-    /// Of 64 parts of the connections, how many tracker 0 takes. Reading and
-    /// decoding are about a fifth of the work; with N trackers, the reader
-    /// takes (5 - N) / 4N of the connections so that it and each thread have
-    /// about as much to do: 3/8 with two, none from five on.
+    /// Of 64 parts of the connections, how many tracker 0 takes: the reader,
+    /// busy reading and decoding every packet, finished soonest with an
+    /// eighth of them beside one tracker thread (measured on two cores: an
+    /// eighth 0.238 s, a quarter 0.245, three eighths 0.253, none 0.26-0.34),
+    /// and with more threads it has enough to do reading.
     private let inlineShare: UInt64
 
     init(renderer: Renderer, output: LineOutput, configuration: TrackerConfiguration, threads: Int) {
@@ -90,18 +104,19 @@ final class ParallelAnalysis<Renderer: ConnectionRenderer> {
         clock = CaptureClock(jumpLimit: configuration.clockJumpLimit)
         // Queues and statistics by tracker; tracker 0 is the reader's own, and its input queue stays unused.
         inputs = (0..<threads).map { _ in SPSCQueue(capacity: Self.queueCapacity) }
+        spentWork = (0..<threads).map { _ in SPSCQueue(capacity: Self.queueCapacity + 2) }
         outputs = (0..<threads).map { _ in SPSCQueue(capacity: Self.queueCapacity) }
         pending = (0..<threads).map { _ in Work(reserving: Self.flushSteps) }
         trackerStatistics = (0..<threads).map { _ in StatisticsBox() }
-        inlineShare = UInt64(max(0, 5 - threads) * 64 / (4 * threads))
+        inlineShare = threads == 2 ? 8 : 0
         var trackerConfiguration = configuration
         // The shard is kept here, before the trackers: they see only their own connections.
         trackerConfiguration.shard = nil
         inlineTracker = ConnectionTracker(configuration: trackerConfiguration)
         for thread in 1..<threads {
-            let input = inputs[thread], output = outputs[thread]
+            let input = inputs[thread], output = outputs[thread], spent = spentWork[thread]
             trackerThreads.append(WorkerThread { [unowned self] in
-                trackerStatistics[thread].value = Self.track(input, output, trackerConfiguration)
+                trackerStatistics[thread].value = Self.track(input, output, spent, trackerConfiguration)
             })
         }
         mergerThread = WorkerThread { [unowned self] in
@@ -180,18 +195,18 @@ final class ParallelAnalysis<Renderer: ConnectionRenderer> {
             pending[thread].through = index
             pending[thread].isLast = isLast
             inputs[thread].push(pending[thread])
-            pending[thread] = Work(reserving: Self.flushSteps)
+            pending[thread] = spentWork[thread].pop() ?? Work(reserving: Self.flushSteps)
         }
         pendingSteps = 0
     }
 
     /// A tracker thread: its steps in order, then the end of the input.
-    private static func track(_ input: SPSCQueue<Work>, _ output: SPSCQueue<Tracked>,
+    private static func track(_ input: SPSCQueue<Work>, _ output: SPSCQueue<Tracked>, _ spent: SPSCQueue<Work>,
                               _ configuration: TrackerConfiguration) -> ConnectionTracker.Statistics {
         var tracker = ConnectionTracker(configuration: configuration)
         var sink = OrderingSink()
         while true {
-            let work = input.popWaiting()
+            var work = input.popWaiting()
             var timer = 0
             func runTimers(before position: Int) {
                 while timer < work.timers.count, work.timers[timer].position == position {
@@ -214,6 +229,9 @@ final class ParallelAnalysis<Renderer: ConnectionRenderer> {
             }
             output.push(Tracked(events: sink.take(), through: work.isLast ? .max : work.through))
             if work.isLast { return tracker.statistics }
+            work.clear()
+            // Dropped if the reader has enough spare: it never waits for this.
+            _ = spent.tryPush(work)
         }
     }
 

@@ -40,6 +40,15 @@ final class SPSCQueue<Element>: @unchecked Sendable {
         tail.store(position + 1, ordering: .releasing)
     }
 
+    /// Producer: appends `element` if there is room; false at once if not.
+    func tryPush(_ element: Element) -> Bool {
+        let position = tail.load(ordering: .relaxed)
+        guard position - head.load(ordering: .acquiring) < capacity else { return false }
+        slots[position % capacity] = element
+        tail.store(position + 1, ordering: .releasing)
+        return true
+    }
+
     /// Consumer: the oldest element, or nil at once if there is none.
     func pop() -> Element? {
         let position = head.load(ordering: .relaxed)
