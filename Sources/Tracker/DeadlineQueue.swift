@@ -26,29 +26,26 @@ struct DeadlineQueue {
         }
     }
 
-    // The heap's entries as three arrays, not one of `Entry`: an entry then
-    // takes 20 bytes, not 24 (8 of time, 4 of slot, 8 of id, 4 of padding).
-    private var times: ContiguousArray<Timestamp> = []
-    private var slots: ContiguousArray<Int32> = []
-    private var ids: ContiguousArray<UInt64> = []
+    // One array of entries: a swap moved three arrays, each checked for
+    // uniqueness, and with the close linger's extra refiling the heap was a
+    // tenth of a long capture's instructions. Moves go into a hole rather
+    // than swapping, and the arrays are written through their buffers.
+    private var entries: ContiguousArray<Entry> = []
     /// Where each slot's entry is in the heap, by slot; -1 for none.
     private var positions: ContiguousArray<Int32> = []
 
-    var count: Int { times.count }
+    var count: Int { entries.count }
 
     /// Files `slot`, the connection `id`'s, to come due at `time`, in place of the time it had.
     mutating func schedule(_ slot: Int32, at time: Timestamp, id: UInt64) {
         while positions.count <= Int(slot) { positions.append(-1) }
         let position = Int(positions[Int(slot)])
         if position >= 0 {
-            times[position] = time
-            restore(at: position)
+            entries[position].time = time
+            restore(entries[position], at: position)
         } else {
-            times.append(time)
-            slots.append(slot)
-            ids.append(id)
-            positions[Int(slot)] = Int32(times.count - 1)
-            siftUp(times.count - 1)
+            entries.append(Entry(time: time, slot: slot, id: id))
+            siftUp(entries[entries.count - 1], from: entries.count - 1)
         }
     }
 
@@ -57,75 +54,68 @@ struct DeadlineQueue {
         guard Int(slot) < positions.count, positions[Int(slot)] >= 0 else { return }
         let position = Int(positions[Int(slot)])
         positions[Int(slot)] = -1
-        let lastTime = times.removeLast(), lastSlot = slots.removeLast(), lastID = ids.removeLast()
-        guard position < times.count else { return }
-        times[position] = lastTime
-        slots[position] = lastSlot
-        ids[position] = lastID
-        positions[Int(lastSlot)] = Int32(position)
-        restore(at: position)
+        let last = entries.removeLast()
+        guard position < entries.count else { return }
+        restore(last, at: position)
     }
 
     /// The earliest time filed, if any.
-    var earliest: Timestamp? { times.first }
+    var earliest: Timestamp? { entries.first?.time }
 
     /// Removes and returns the earliest entry if it is due at `now`.
     mutating func popDue(at now: Timestamp) -> Entry? {
-        guard let time = times.first, time <= now else { return nil }
-        let first = Entry(time: time, slot: slots[0], id: ids[0])
+        guard let first = entries.first, first.time <= now else { return nil }
         remove(first.slot)
         return first
     }
 
     mutating func removeAll() {
-        times = []
-        slots = []
-        ids = []
+        entries = []
         positions = []
     }
 
-    /// Moves the entry at `position`, whose time changed, to where it belongs.
-    private mutating func restore(at position: Int) {
-        if position > 0, precedes(position, (position - 1) / 2) {
-            siftUp(position)
+    /// Puts `entry` where it belongs, starting from the hole at `position`.
+    private mutating func restore(_ entry: Entry, at position: Int) {
+        if position > 0, entry.precedes(entries[(position - 1) / 2]) {
+            siftUp(entry, from: position)
         } else {
-            siftDown(position)
+            siftDown(entry, from: position)
         }
     }
 
-    private mutating func siftUp(_ start: Int) {
-        var child = start
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard precedes(child, parent) else { break }
-            swapEntries(child, parent)
-            child = parent
+    private mutating func siftUp(_ entry: Entry, from start: Int) {
+        entries.withUnsafeMutableBufferPointer { heap in
+            positions.withUnsafeMutableBufferPointer { positions in
+                var hole = start
+                while hole > 0 {
+                    let parent = (hole - 1) / 2
+                    guard entry.precedes(heap[parent]) else { break }
+                    heap[hole] = heap[parent]
+                    positions[Int(heap[hole].slot)] = Int32(hole)
+                    hole = parent
+                }
+                heap[hole] = entry
+                positions[Int(entry.slot)] = Int32(hole)
+            }
         }
     }
 
-    private mutating func siftDown(_ start: Int) {
-        var parent = start
-        while true {
-            let left = 2 * parent + 1, right = left + 1
-            var earliest = parent
-            if left < times.count, precedes(left, earliest) { earliest = left }
-            if right < times.count, precedes(right, earliest) { earliest = right }
-            guard earliest != parent else { return }
-            swapEntries(parent, earliest)
-            parent = earliest
+    private mutating func siftDown(_ entry: Entry, from start: Int) {
+        entries.withUnsafeMutableBufferPointer { heap in
+            positions.withUnsafeMutableBufferPointer { positions in
+                var hole = start
+                while true {
+                    let left = 2 * hole + 1, right = left + 1
+                    guard left < heap.count else { break }
+                    let child = right < heap.count && heap[right].precedes(heap[left]) ? right : left
+                    guard heap[child].precedes(entry) else { break }
+                    heap[hole] = heap[child]
+                    positions[Int(heap[hole].slot)] = Int32(hole)
+                    hole = child
+                }
+                heap[hole] = entry
+                positions[Int(entry.slot)] = Int32(hole)
+            }
         }
-    }
-
-    /// Whether the entry at heap position `first` comes out before the one at `second`.
-    private func precedes(_ first: Int, _ second: Int) -> Bool {
-        times[first] != times[second] ? times[first] < times[second] : ids[first] < ids[second]
-    }
-
-    private mutating func swapEntries(_ first: Int, _ second: Int) {
-        times.swapAt(first, second)
-        slots.swapAt(first, second)
-        ids.swapAt(first, second)
-        positions[Int(slots[first])] = Int32(first)
-        positions[Int(slots[second])] = Int32(second)
     }
 }
