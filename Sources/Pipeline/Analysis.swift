@@ -29,12 +29,8 @@ struct Analysis<Renderer: ConnectionRenderer> {
 
     /// handshake's counts; the caller adds the capture's.
     var statistics: RunStatistics {
-        var statistics = RunStatistics()
-        statistics.tcpSegments = tracker.statistics.segments
-        statistics.notTCP = undecodable.notTCP
-        statistics.malformed = undecodable.malformed
-        statistics.connections = tracker.statistics.connections
-        return statistics
+        RunStatistics(tcpSegments: tracker.statistics.segments, undecodable: undecodable,
+                      connections: tracker.statistics.connections)
     }
 
     /// When the tracker next has a timer due.

@@ -67,10 +67,7 @@ public struct Pipeline {
         })
         progress.clear()
         analysis.finish()
-        var statistics = analysis.statistics
-        statistics.packetsCaptured = counts.delivered
-        statistics.kernel = counts.kernel
-        statistics.report(as: statisticsFormat)
+        analysis.statistics.counted(by: counts).report(as: statisticsFormat)
         return analysis.renderer
     }
 
@@ -115,13 +112,8 @@ public struct Pipeline {
         progress.clear()
         let finished = analysis.finish()
         report(finished, packets: analysis.packets, output: output)
-        var statistics = RunStatistics()
-        statistics.packetsCaptured = counts.delivered
-        statistics.tcpSegments = analysis.segments
-        statistics.notTCP = finished.undecodable.notTCP
-        statistics.malformed = finished.undecodable.malformed
-        statistics.connections = finished.statistics.connections
-        statistics.report(as: statisticsFormat)
+        RunStatistics(tcpSegments: analysis.segments, undecodable: finished.undecodable,
+                      connections: finished.statistics.connections).counted(by: counts).report(as: statisticsFormat)
         return finished.renderer
     }
 
@@ -146,10 +138,7 @@ public struct Pipeline {
             return Self.longestWait
         })
         listing.finish()
-        var statistics = listing.statistics
-        statistics.packetsCaptured = counts.delivered
-        statistics.kernel = counts.kernel
-        statistics.report(as: statisticsFormat)
+        listing.statistics.counted(by: counts).report(as: statisticsFormat)
     }
 
     /// The longest a quiet live capture waits before it looks at its timers

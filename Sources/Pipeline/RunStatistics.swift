@@ -27,6 +27,22 @@ public struct RunStatistics: Equatable, Sendable {
 
     public init() {}
 
+    /// handshake's counts of a run; the capture's are added at its end (`counted(by:)`).
+    init(tcpSegments: Int, undecodable: UndecodableCount, connections: Int?) {
+        self.tcpSegments = tcpSegments
+        notTCP = undecodable.notTCP
+        malformed = undecodable.malformed
+        self.connections = connections
+    }
+
+    /// These counts with what the packet source counted.
+    func counted(by source: PacketSource.Counts) -> RunStatistics {
+        var statistics = self
+        statistics.packetsCaptured = source.delivered
+        statistics.kernel = source.kernel
+        return statistics
+    }
+
     /// Writes the counts on stderr in `format`.
     func report(as format: Format) {
         switch format {

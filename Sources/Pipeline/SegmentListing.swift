@@ -29,11 +29,7 @@ struct SegmentListing {
 
     /// handshake's counts; the caller adds the capture's.
     var statistics: RunStatistics {
-        var statistics = RunStatistics()
-        statistics.tcpSegments = segments
-        statistics.notTCP = undecodable.notTCP
-        statistics.malformed = undecodable.malformed
-        return statistics
+        RunStatistics(tcpSegments: segments, undecodable: undecodable, connections: nil)
     }
 
     /// Flushes the listing and says what was not decoded. Once.

@@ -1,8 +1,8 @@
 import Wire
 
 /// When the tracker must next look at each connection, earliest first: a
-/// binary min-heap of (capture time, table slot) with at most one entry per
-/// slot. A sweep then touches only the connections that are due, where
+/// binary min-heap of (capture time, table slot, connection id) with at
+/// most one entry per slot. A sweep then touches only the connections that are due, where
 /// visiting every open connection once per second of capture cost more than
 /// all the packets of a 200-second capture with 100,000 connections open.
 ///
