@@ -117,6 +117,16 @@ def connector(namespace, family, bind_to=None):
     return client
 
 
+def loopback_connection(namespace, port):
+    """A connected IPv4 pair on loopback in `namespace`: (client, the server's accepted socket)."""
+    server = listener(namespace, socket.AF_INET, "127.0.0.1", port)
+    client = connector(namespace, socket.AF_INET)
+    client.connect(("127.0.0.1", port))
+    accepted, _ = server.accept()
+    server.close()
+    return client, accepted
+
+
 def pause(seconds=0.05):
     """Long enough for the kernel to answer, so the segments of one step stay together."""
     time.sleep(seconds)
