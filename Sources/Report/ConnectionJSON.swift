@@ -64,7 +64,12 @@ public enum ConnectionJSON {
         line.appendJSONString(record.zeekHistory)
         line.append(",\"end_reason\":\"")
         line.append(contentsOf: record.finishReason.rawValue)
-        line.append("\"}")
+        line.append("\",\"encapsulation\":[")
+        for (index, layer) in record.encapsulation.layers.enumerated() {
+            if index > 0 { line.append(",") }
+            line.appendJSONString(layer.description)
+        }
+        line.append("]}")
         return line
     }
 

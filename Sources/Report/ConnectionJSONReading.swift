@@ -39,7 +39,7 @@ extension ConnectionJSON {
             clientIPBytes: try fields.integer("client_ip_bytes"), serverIPBytes: try fields.integer("server_ip_bytes"),
             synRetransmissions: try fields.integer("syn_retransmissions"), anomalies: try fields.anomalies("anomalies"),
             zeekConnState: try fields.string("zeek_conn_state"), zeekHistory: try fields.string("zeek_history"),
-            finishReason: try fields.word("end_reason"))
+            finishReason: try fields.word("end_reason"), encapsulation: try fields.encapsulation("encapsulation"))
     }
 
     /// One object's members, read with the types the record needs.
@@ -129,6 +129,20 @@ extension ConnectionJSON {
                                               inferred: try fields.bool("inferred"), assumed: try fields.bool("assumed")))
             }
             return result
+        }
+
+        /// The layers; absent in records written before there were any.
+        func encapsulation(_ name: String) throws(ReadError) -> Encapsulation {
+            guard object[name] != nil else { return .none }
+            guard case .array(let elements) = try member(name) else { throw wrong(name, "a list") }
+            var layers: [EncapsulationLayer] = []
+            for (index, element) in elements.enumerated() {
+                guard case .string(let text) = element, let layer = EncapsulationLayer(parsing: text) else {
+                    throw wrong("\(name).\(index)", "an encapsulation layer such as \"vxlan vni 42 10.0.0.1 <-> 10.0.0.2.4789\"")
+                }
+                layers.append(layer)
+            }
+            return .of(layers)
         }
 
         func anomalies(_ name: String) throws(ReadError) -> [Anomaly] {

@@ -4,8 +4,10 @@ import Wire
 /// `--format zeek`: a conn.log as Zeek's ASCII writer lays it out, so
 /// zeek-cut and whatever ingests conn.log read it. Fields and types follow
 /// `Conn::Info` in Zeek's base/protocols/conn/main.zeek. What handshake
-/// cannot know is unset (`-`): service, local_orig, local_resp,
-/// tunnel_parents. Duration and byte counts are unset when the duration is
+/// cannot know is unset (`-`): local_orig, local_resp. A connection seen
+/// inside a tunnel names the tunnel in tunnel_parents by a uid derived from
+/// the tunnel's outer endpoints (Zeek's is that of the tunnel's own row,
+/// which handshake does not write). Duration and byte counts are unset when the duration is
 /// zero, as Zeek does. `#open` and `#close` carry capture time (Zeek writes
 /// the wall clock), so the same capture gives the same log.
 public struct ZeekConnLog: ConnectionRenderer {
@@ -78,14 +80,38 @@ public struct ZeekConnLog: ConnectionRenderer {
             line.append("\t")
             line.append(count)
         }
-        line.append("\t-\t6")
+        line.append("\t")
+        appendTunnelParents(record, to: &line)
+        line.append("\t6")
         return line
+    }
+
+    /// Zeek's `tunnel_parents`: the innermost tunnel the connection came
+    /// through (MPLS and PPPoE are no tunnels to Zeek); `-` for none.
+    static func appendTunnelParents(_ record: ConnectionRecord, to line: inout TextLine) {
+        guard let tunnel = record.encapsulation.layers.last(where: \.kind.isTunnel) else { return line.append("-") }
+        appendUID(seed: tunnelSeed(tunnel), to: &line)
+    }
+
+    /// FNV-1a of the tunnel's kind and outer endpoints, so the same tunnel
+    /// has the same uid in every run. Not of its VNI or TEID: Zeek's parent
+    /// is the outer flow, which carries many (GTP-U's differ each way).
+    static func tunnelSeed(_ tunnel: EncapsulationLayer) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        let outer = EncapsulationLayer(kind: tunnel.kind, outer: tunnel.outer)
+        for byte in outer.description.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        return hash
     }
 
     /// Zeek's uid shape, `C` and 17 base-62 characters, derived from the
     /// connection's id and first time so the same capture gives the same uids.
     static func appendUID(_ record: ConnectionRecord, to line: inout TextLine) {
-        var state = record.id &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(bitPattern: record.firstSeen.nanosecondsSinceEpoch)
+        appendUID(seed: record.id &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(bitPattern: record.firstSeen.nanosecondsSinceEpoch),
+                  to: &line)
+    }
+
+    static func appendUID(seed: UInt64, to line: inout TextLine) {
+        var state = seed
         line.append("C")
         for round in 0..<17 {
             if round % 8 == 0 { state = mix(state &+ UInt64(round)) }

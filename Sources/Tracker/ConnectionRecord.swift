@@ -151,6 +151,9 @@ public struct ConnectionRecord: Sendable {
     public var zeekConnState: String
     public var zeekHistory: String
     public var finishReason: FinishReason
+    /// The layers its segments came through (tunnels, labels); `.none` for
+    /// a connection seen as plain IP.
+    public var encapsulation = Encapsulation.none
 
     public var ipVersion: UInt8 { client.address.version }
 
@@ -169,7 +172,8 @@ extension ConnectionRecord {
                 serverState: TCPState?, clientTransitions: [StateTransition], serverTransitions: [StateTransition],
                 synToSynAck: Int64?, synAckToAck: Int64?, clientPackets: Int, serverPackets: Int, clientBytes: Int,
                 serverBytes: Int, clientIPBytes: Int, serverIPBytes: Int, synRetransmissions: Int,
-                anomalies: [Anomaly], zeekConnState: String, zeekHistory: String, finishReason: FinishReason) {
+                anomalies: [Anomaly], zeekConnState: String, zeekHistory: String, finishReason: FinishReason,
+                encapsulation: Encapsulation = .none) {
         // The log holds both endpoints' changes in the order they happened;
         // only each endpoint's own order is read back, so time order with
         // the client first on ties keeps both.
@@ -189,6 +193,6 @@ extension ConnectionRecord {
                   clientPackets: clientPackets, serverPackets: serverPackets, clientBytes: clientBytes,
                   serverBytes: serverBytes, clientIPBytes: clientIPBytes, serverIPBytes: serverIPBytes,
                   synRetransmissions: synRetransmissions, anomalies: anomalies, zeekConnState: zeekConnState,
-                  zeekHistory: zeekHistory, finishReason: finishReason)
+                  zeekHistory: zeekHistory, finishReason: finishReason, encapsulation: encapsulation)
     }
 }

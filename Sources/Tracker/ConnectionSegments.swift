@@ -10,6 +10,9 @@ extension Connection {
         let receiver = sender.peer
         let flags = segment.flags
         lastSeen = max(lastSeen, segment.timestamp)
+        if segment.encapsulation != encapsulation, segment.encapsulation.isEncapsulated {
+            encapsulation = encapsulation.joined(with: segment.encapsulation)
+        }
         let marks = analyze(segment, sender: sender)
         if reports.contains(.segments) {
             sink.receive(.segment(SegmentEvent(connectionID: id, client: clientEndpoint, server: serverEndpoint,

@@ -19,6 +19,9 @@ public enum DecodeFailure: Error, Equatable, Sendable {
     /// The header a failure is about.
     public enum Layer: String, Sendable {
         case link, vlan, ipv4, ipv6, ipv6Extension = "ipv6-extension", tcp, tcpOptions = "tcp-options"
+        case mpls, pppoe, gre, erspan, udp, vxlan, geneve, gtpU = "gtp-u", teredo, ayiya
+        /// The stack of encapsulations as a whole.
+        case encapsulation
     }
 
     /// What was wrong with a header.
@@ -37,6 +40,10 @@ public enum DecodeFailure: Error, Equatable, Sendable {
         case badOptionLength = "bad option length"
         /// Too many chained IPv6 extension headers to be honest.
         case tooManyExtensionHeaders = "too many extension headers"
+        /// A version or type field this decoder does not know.
+        case unsupportedVersion = "unsupported version"
+        /// More encapsulation layers than `SegmentDecoder.maximumLayers`: a loop, or a lie.
+        case tooManyLayers = "too many layers"
     }
 }
 

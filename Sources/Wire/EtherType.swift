@@ -8,4 +8,7 @@ enum EtherType {
     static let qinq: UInt16 = 0x88A8
     /// Pre-standard QinQ outer tag still seen on some switches.
     static let qinqLegacy: UInt16 = 0x9100
+    static let mplsUnicast: UInt16 = 0x8847
+    static let mplsMulticast: UInt16 = 0x8848
+    static let pppoeSession: UInt16 = 0x8864
 }

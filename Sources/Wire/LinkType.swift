@@ -12,6 +12,8 @@ public struct LinkType: RawRepresentable, Hashable, Sendable {
     @inlinable public static var ethernet: LinkType { LinkType(rawValue: 1) }
     /// Raw IP, version taken from the first nibble.
     @inlinable public static var raw: LinkType { LinkType(rawValue: 101) }
+    /// FDDI, with 802.2 LLC/SNAP naming the EtherType.
+    @inlinable public static var fddi: LinkType { LinkType(rawValue: 10) }
     @inlinable public static var rawDLT12: LinkType { LinkType(rawValue: 12) }
     @inlinable public static var rawDLT14: LinkType { LinkType(rawValue: 14) }
     /// OpenBSD loopback: a 4-byte address family in network byte order.
@@ -25,7 +27,7 @@ public struct LinkType: RawRepresentable, Hashable, Sendable {
     @inlinable
     public var isSupported: Bool {
         switch self {
-        case .null, .ethernet, .raw, .rawDLT12, .rawDLT14, .loop, .linuxSLL, .ipv4, .ipv6, .linuxSLL2: true
+        case .null, .ethernet, .fddi, .raw, .rawDLT12, .rawDLT14, .loop, .linuxSLL, .ipv4, .ipv6, .linuxSLL2: true
         default: false
         }
     }

@@ -23,6 +23,8 @@ public struct TCPSegment: Equatable, Sendable {
     public var isFragment: Bool
     @usableFromInline
     var storedFrameLength: UInt32
+    /// The layers it came through (MPLS, tunnels…); `.none` for most.
+    public var encapsulation: Encapsulation
 
     /// Payload bytes on the wire (from the IP length), even where the
     /// capture's snaplen kept fewer.
@@ -67,6 +69,7 @@ public struct TCPSegment: Equatable, Sendable {
         self.isFragment = isFragment
         storedIPLength = UInt32(clamping: ipLength ?? (source.address.isIPv6 ? 60 : 40) + payloadLength)
         storedFrameLength = storedIPLength
+        encapsulation = .none
     }
 
     /// A placeholder to decode into (`SegmentDecoder.decode(_:linkType:timestamp:into:)`).

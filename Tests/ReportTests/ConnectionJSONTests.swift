@@ -12,7 +12,7 @@ struct ConnectionJSONTests {
         "id", "ip_version", "client", "server", "initiator_known", "first_seen", "last_seen", "handshake", "close",
         "client_state", "server_state", "client_transitions", "server_transitions", "rtt", "client_packets",
         "server_packets", "client_bytes", "server_bytes", "client_ip_bytes", "server_ip_bytes", "syn_retransmissions", "anomalies", "zeek_conn_state",
-        "zeek_history", "end_reason",
+        "zeek_history", "end_reason", "encapsulation",
     ]
 
     func segment(_ flags: TCPFlags, from source: String, _ sourcePort: UInt16, to destination: String,
