@@ -53,7 +53,8 @@ let package = Package(
         ),
         .testTarget(name: "WireTests", dependencies: ["Wire", "TestSupport"]),
         // Shared by the test targets: paths to Fixtures/, scratch files, seeded randomness.
-        .target(name: "TestSupport", dependencies: ["Capture", "Tracker", "Wire"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Capture", "Tracker", "Wire", "Pipeline", "Report"],
+                path: "Tests/TestSupport"),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "TestSupport"]),
         .testTarget(name: "TrackerTests", dependencies: ["Tracker", "Wire", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Tracker", "Wire", "TestSupport"]),

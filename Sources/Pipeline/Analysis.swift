@@ -8,7 +8,7 @@ import Wire
 struct Analysis<Renderer: ConnectionRenderer> {
     private var tracker: ConnectionTracker
     private var sink: RenderingSink<Renderer>
-    private var undecodable = UndecodableCount()
+    private var undecodable: UndecodableCount
     /// Packets are decoded into the batch in place and tracked a full batch
     /// at a time, which is faster. A live capture's partial batch is tracked
     /// whenever the kernel has nothing more ready (`advance`), so its lines
@@ -18,7 +18,9 @@ struct Analysis<Renderer: ConnectionRenderer> {
     private var packets = 0
     private var finished = false
 
-    init(renderer: Renderer, output: LineOutput, configuration: TrackerConfiguration, saysWhatWasSeen: Bool) {
+    init(renderer: Renderer, output: LineOutput, configuration: TrackerConfiguration, tunnelPorts: TunnelPorts,
+         saysWhatWasSeen: Bool) {
+        undecodable = UndecodableCount(tunnelPorts: tunnelPorts)
         tracker = ConnectionTracker(configuration: configuration)
         self.saysWhatWasSeen = saysWhatWasSeen
         sink = RenderingSink(renderer: renderer, output: output)

@@ -28,6 +28,8 @@ public struct PacketSource {
     public var dumpPath: String?
     /// Ends a live capture early (Ctrl-C); files are read to their end.
     public var stop: CaptureStop
+    /// The UDP ports whose datagrams are decoded as tunnels (`-d`).
+    public var tunnelPorts = TunnelPorts.standard
 
     public init(input: Input, filter: String? = nil, limit: Int? = nil, dumpPath: String? = nil,
                 stop: CaptureStop = CaptureStop()) {

@@ -84,7 +84,7 @@ final class ParallelAnalysis<Renderer: ConnectionRenderer> {
     @exclusivity(unchecked) private var pending: [Work]
     @exclusivity(unchecked) private var pendingSteps = 0
     @exclusivity(unchecked) private var index: UInt64 = 0
-    @exclusivity(unchecked) private var undecodable = UndecodableCount()
+    @exclusivity(unchecked) private var undecodable: UndecodableCount
     @exclusivity(unchecked) private var segment = TCPSegment.zero
     @exclusivity(unchecked) private(set) var packets = 0
     @exclusivity(unchecked) private(set) var segments = 0
@@ -98,7 +98,9 @@ final class ParallelAnalysis<Renderer: ConnectionRenderer> {
     /// and with more threads it has enough to do reading.
     private let inlineShare: UInt64
 
-    init(renderer: Renderer, output: LineOutput, configuration: TrackerConfiguration, threads: Int) {
+    init(renderer: Renderer, output: LineOutput, configuration: TrackerConfiguration, tunnelPorts: TunnelPorts,
+         threads: Int) {
+        undecodable = UndecodableCount(tunnelPorts: tunnelPorts)
         threadCount = threads
         self.configuration = configuration
         clock = CaptureClock(jumpLimit: configuration.clockJumpLimit)

@@ -46,7 +46,7 @@ public struct Pipeline {
             if threads > 1 { return try trackInParallel(renderer, to: output, configuration: configuration, threads: threads) }
         }
         var analysis = Analysis(renderer: renderer, output: output, configuration: configuration,
-                                saysWhatWasSeen: saysWhatWasSeen)
+                                tunnelPorts: source.tunnelPorts, saysWhatWasSeen: saysWhatWasSeen)
         var progress = Progress(enabled: showsProgress)
         // What was read before a failure is still reported: finish on every
         // exit, after clearing the progress line so stderr messages stand alone.
@@ -94,7 +94,7 @@ public struct Pipeline {
                                                                configuration: TrackerConfiguration, threads: Int)
         throws(CaptureError) -> Renderer {
         let analysis = ParallelAnalysis(renderer: renderer, output: output, configuration: configuration,
-                                        threads: threads)
+                                        tunnelPorts: source.tunnelPorts, threads: threads)
         var progress = Progress(enabled: showsProgress)
         let counts: PacketSource.Counts
         do throws(CaptureError) {
@@ -128,7 +128,7 @@ public struct Pipeline {
 
     /// `--format segments`: each decoded segment as a tcpdump-like line, no tracking.
     public func listSegments(to output: LineOutput) throws(CaptureError) {
-        var listing = SegmentListing(output: output, saysWhatWasSeen: saysWhatWasSeen)
+        var listing = SegmentListing(output: output, tunnelPorts: source.tunnelPorts, saysWhatWasSeen: saysWhatWasSeen)
         defer { listing.finish() }
         let counts = try source.run({ packet, _ in
             listing.consume(packet)

@@ -7,7 +7,7 @@ import Wire
 /// tshark's analysis marks (`[TCP Retransmission]`).
 struct SegmentListing {
     private let output: LineOutput
-    private var undecodable = UndecodableCount()
+    private var undecodable: UndecodableCount
     private var segment = TCPSegment.zero
     private var analyzer = SegmentAnalyzer()
     private let saysWhatWasSeen: Bool
@@ -15,7 +15,8 @@ struct SegmentListing {
     private var segments = 0
     private var finished = false
 
-    init(output: LineOutput, saysWhatWasSeen: Bool) {
+    init(output: LineOutput, tunnelPorts: TunnelPorts, saysWhatWasSeen: Bool) {
+        undecodable = UndecodableCount(tunnelPorts: tunnelPorts)
         self.output = output
         self.saysWhatWasSeen = saysWhatWasSeen
     }

@@ -11,13 +11,19 @@ struct UndecodableCount {
     private(set) var notTCP = 0
     /// Packets counted in `counts`.
     private(set) var malformed = 0
+    /// The UDP ports read as tunnels.
+    let tunnelPorts: TunnelPorts
+
+    init(tunnelPorts: TunnelPorts) {
+        self.tunnelPorts = tunnelPorts
+    }
 
     /// Decodes `packet` into `segment`; false if it holds no TCP segment.
     mutating func decode(_ packet: CapturedPacket, into segment: inout TCPSegment) -> Bool {
         do throws(DecodeFailure) {
             try SegmentDecoder.decode(packet.bytes, linkType: LinkType(rawValue: packet.linkType),
                                       timestamp: Timestamp(seconds: packet.seconds, nanoseconds: packet.nanoseconds),
-                                      wireLength: packet.originalLength, into: &segment)
+                                      wireLength: packet.originalLength, tunnelPorts: tunnelPorts, into: &segment)
             return true
         } catch {
             switch error {

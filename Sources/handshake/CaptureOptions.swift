@@ -103,6 +103,13 @@ struct CaptureOptions: ParsableArguments {
             })
     var shard: Shard?
 
+    @Option(name: .customShort("d"), help: ArgumentHelp(
+        "Decode UDP port N as a tunnel, as tshark's -d: udp.port==N,KIND with KIND one of "
+            + TunnelPorts.decodable.map(\.rawValue).joined(separator: ", ")
+            + " (their IANA ports are decoded without it).", valueName: "udp.port==N,KIND"),
+            transform: { text in try DecodeAs(text) })
+    var decodeAs: [DecodeAs] = []
+
     @Option(help: ArgumentHelp(
         "The counts at the end on stderr: text (tcpdump's lines, live capture) or json (one object, for scripts).",
         valueName: "format"))
@@ -211,8 +218,9 @@ struct CaptureOptions: ParsableArguments {
         } else {
             input = .files(read)
         }
-        let source = PacketSource(input: input, filter: filter.isEmpty ? nil : filter.joined(separator: " "),
+        var source = PacketSource(input: input, filter: filter.isEmpty ? nil : filter.joined(separator: " "),
                                   limit: count, dumpPath: write, stop: stop)
+        source.tunnelPorts = decodeAs.reduce(TunnelPorts.standard) { $0.adding($1.port, as: $1.kind) }
         var pipeline = Pipeline(source: source, configuration: trackerConfiguration, showsProgress: true,
                                 saysWhatWasSeen: verbose > 0, statisticsFormat: stats)
         pipeline.threads = threads

@@ -9,28 +9,10 @@ import Testing
 /// a renderer, and gets the command's own output; what was read before a
 /// failure is rendered before the error.
 struct PipelineTests {
-    /// Runs `pipeline` with `renderer`, writing to a scratch file; returns what was written.
-    static func output<R: ConnectionRenderer>(_ pipeline: Pipeline, _ renderer: R) throws -> (String, CaptureError?) {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("pipeline-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: url.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: url) }
-        let handle = try FileHandle(forWritingTo: url)
-        let output = LineOutput(fd: handle.fileDescriptor)
-        var failure: CaptureError?
-        do throws(CaptureError) {
-            _ = try pipeline.track(renderer, to: output)
-        } catch {
-            failure = error
-        }
-        output.flush()
-        try handle.close()
-        return (try String(contentsOf: url, encoding: .utf8), failure)
-    }
-
     /// Fixtures/golden/ipv4-loopback.json is what `handshake -r … --format json` prints.
     @Test func aFileTrackedAsTheCommandTracksIt() throws {
         let pipeline = Pipeline(source: PacketSource(input: .files([FixtureFiles.path("ipv4-loopback.pcap")])))
-        let (text, failure) = try Self.output(pipeline, JSONLines())
+        let (text, failure) = try PipelineOutput.text(of: pipeline, JSONLines())
         #expect(failure == nil)
         #expect(text == (try String(contentsOf: FixtureFiles.directory.appendingPathComponent("golden/ipv4-loopback.json"),
                                     encoding: .utf8)))
@@ -40,7 +22,7 @@ struct PipelineTests {
     @Test func filterAndLimitApplyFirst() throws {
         let source = PacketSource(input: .files([FixtureFiles.path("busy.pcap")]), filter: "tcp[tcpflags] & tcp-syn != 0",
                                   limit: 6)
-        let (text, failure) = try Self.output(Pipeline(source: source), JSONLines())
+        let (text, failure) = try PipelineOutput.text(of: Pipeline(source: source), JSONLines())
         #expect(failure == nil)
         // Six SYN or SYN-ACK segments: the first three connections' handshakes, no more.
         #expect(text.split(separator: "\n").count == 3)
@@ -51,7 +33,7 @@ struct PipelineTests {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("damaged-\(UUID().uuidString).pcap")
         try original.prefix(original.count - 30).write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }
-        let (text, failure) = try Self.output(Pipeline(source: PacketSource(input: .files([url.path]))), JSONLines())
+        let (text, failure) = try PipelineOutput.text(of: Pipeline(source: PacketSource(input: .files([url.path]))), JSONLines())
         #expect(text.split(separator: "\n").count == 2)
         guard case .truncated(let path, _, let packetsRead) = failure else {
             Issue.record("expected a truncated file, got \(String(describing: failure))")
