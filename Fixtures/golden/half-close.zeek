@@ -6,5 +6,5 @@
 #open	2026-12-01-14-37-43
 #fields	ts	uid	id.orig_h	id.orig_p	id.resp_h	id.resp_p	proto	service	duration	orig_bytes	resp_bytes	conn_state	local_orig	local_resp	missed_bytes	history	orig_pkts	orig_ip_bytes	resp_pkts	resp_ip_bytes	tunnel_parents	ip_proto
 #types	time	string	addr	port	addr	port	enum	string	interval	count	count	string	bool	bool	count	string	count	count	count	count	set[string]	count
-1796135863.189173	CztQGxfMQhwmmF0xxU	10.99.0.1	58100	10.99.0.2	8000	tcp	-	0.301082	0	900	S2	-	-	0	ShAFad	6	320	5	1168	-	6
+1796135863.189173	CBamY5r0GTSdCxffqW	10.99.0.1	58100	10.99.0.2	8000	tcp	-	0.301082	0	900	S2	-	-	0	ShAFad	6	320	5	1168	-	6
 #close	2026-12-01-14-37-43

@@ -6,5 +6,5 @@
 #open	2026-12-01-14-39-57
 #fields	ts	uid	id.orig_h	id.orig_p	id.resp_h	id.resp_p	proto	service	duration	orig_bytes	resp_bytes	conn_state	local_orig	local_resp	missed_bytes	history	orig_pkts	orig_ip_bytes	resp_pkts	resp_ip_bytes	tunnel_parents	ip_proto
 #types	time	string	addr	port	addr	port	enum	string	interval	count	count	string	bool	bool	count	string	count	count	count	count	set[string]	count
-1796135997.045354	ChmPdM4TWsgSyJit9D	10.99.0.1	49666	10.99.0.2	8005	tcp	-	0.351365	6	15	S2	-	-	0	ShADadF	6	326	4	231	-	6
+1796135997.045354	CUvWhNHffU19BZLRJi	10.99.0.1	49666	10.99.0.2	8005	tcp	-	0.351365	6	16	S2	-	-	0	ShADadF	6	326	4	231	-	6
 #close	2026-12-01-14-39-57

@@ -6,5 +6,5 @@
 #open	2026-12-01-14-39-00
 #fields	ts	uid	id.orig_h	id.orig_p	id.resp_h	id.resp_p	proto	service	duration	orig_bytes	resp_bytes	conn_state	local_orig	local_resp	missed_bytes	history	orig_pkts	orig_ip_bytes	resp_pkts	resp_ip_bytes	tunnel_parents	ip_proto
 #types	time	string	addr	port	addr	port	enum	string	interval	count	count	string	bool	bool	count	string	count	count	count	count	set[string]	count
-1796135940.864916	Ci3ua4Ese4jDLPfHsP	10.99.0.1	34820	10.99.0.2	80	tcp	-	0.250765	10	0	SF	-	-	0	DaFfA	3	166	3	156	-	6
+1796135940.864916	CyKN5v5GPrOdSvEMuV	10.99.0.1	34820	10.99.0.2	80	tcp	-	0.250731	10	0	SF	-	-	0	DaFfA	3	166	3	156	-	6
 #close	2026-12-01-14-39-01

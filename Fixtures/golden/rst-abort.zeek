@@ -6,5 +6,5 @@
 #open	2026-12-01-14-37-44
 #fields	ts	uid	id.orig_h	id.orig_p	id.resp_h	id.resp_p	proto	service	duration	orig_bytes	resp_bytes	conn_state	local_orig	local_resp	missed_bytes	history	orig_pkts	orig_ip_bytes	resp_pkts	resp_ip_bytes	tunnel_parents	ip_proto
 #types	time	string	addr	port	addr	port	enum	string	interval	count	count	string	bool	bool	count	string	count	count	count	count	set[string]	count
-1796135864.489235	CZl1LWMDv8wVX487qg	10.99.0.1	57514	10.99.0.2	8001	tcp	-	0.050342	8	0	RSTO	-	-	0	ShADaR	4	224	2	112	-	6
+1796135864.489235	CodOaxl6nIEveymyfy	10.99.0.1	57514	10.99.0.2	8001	tcp	-	0.050342	8	0	RSTO	-	-	0	ShADaR	4	224	2	112	-	6
 #close	2026-12-01-14-37-44

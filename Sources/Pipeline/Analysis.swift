@@ -14,6 +14,8 @@ struct Analysis<Renderer: ConnectionRenderer> {
     /// whenever the kernel has nothing more ready (`advance`), so its lines
     /// are not held back until more traffic comes.
     private var batch = SegmentBatch()
+    /// Zeek's own connections, for a renderer that asks for Zeek's rows (the zeek format).
+    private var zeekSessions: ZeekSessionTracker?
     private let saysWhatWasSeen: Bool
     private var packets = 0
     private var finished = false
@@ -22,6 +24,9 @@ struct Analysis<Renderer: ConnectionRenderer> {
          saysWhatWasSeen: Bool) {
         undecodable = UndecodableCount(tunnelPorts: tunnelPorts)
         tracker = ConnectionTracker(configuration: configuration)
+        if configuration.reportedEvents.contains(.zeekRows) {
+            zeekSessions = ZeekSessionTracker(shard: configuration.shard)
+        }
         self.saysWhatWasSeen = saysWhatWasSeen
         sink = RenderingSink(renderer: renderer, output: output)
         sink.renderer.begin(to: &sink.output)
@@ -35,8 +40,11 @@ struct Analysis<Renderer: ConnectionRenderer> {
                       connections: tracker.statistics.connections)
     }
 
-    /// When the tracker next has a timer due.
-    var nextDeadline: Timestamp? { tracker.nextDeadline }
+    /// When the tracker, or Zeek's table, next has a timer due.
+    var nextDeadline: Timestamp? {
+        guard let removal = zeekSessions?.nextRemoval else { return tracker.nextDeadline }
+        return min(removal, tracker.nextDeadline ?? removal)
+    }
 
     /// The renderer, with everything it has seen.
     var renderer: Renderer { sink.renderer }
@@ -44,13 +52,23 @@ struct Analysis<Renderer: ConnectionRenderer> {
     mutating func consume(_ packet: CapturedPacket) {
         packets &+= 1
         guard batch.appendNext({ undecodable.decode(packet, into: &$0) }) else { return }
+        if zeekSessions != nil { followInZeeksTable(batch.last, of: packet) }
         if batch.isFull { tracker.process(&batch, into: &sink) }
+    }
+
+    /// Gives Zeek's table the segment and the payload bytes its packet captured.
+    private mutating func followInZeeksTable(_ segment: TCPSegment, of packet: CapturedPacket) {
+        let bytes = packet.bytes
+        let start = min(segment.payloadOffset, bytes.count)
+        let payload = UnsafeRawBufferPointer(rebasing: bytes[start..<min(bytes.count, start + segment.payloadLength)])
+        zeekSessions?.process(segment, payload: payload, into: &sink)
     }
 
     /// Lets capture time pass when a live capture is quiet (TIME_WAIT, idle timeouts).
     mutating func advance(to time: Timestamp) {
         tracker.process(&batch, into: &sink)
         tracker.advance(to: time, into: &sink)
+        zeekSessions?.advance(to: time, into: &sink)
     }
 
     /// Reports every connection still open, the format's closing lines, and
@@ -61,6 +79,7 @@ struct Analysis<Renderer: ConnectionRenderer> {
         finished = true
         tracker.process(&batch, into: &sink)
         tracker.finish(into: &sink)
+        zeekSessions?.finish(into: &sink)
         sink.renderer.end(to: &sink.output)
         sink.output.flush()
         undecodable.report()

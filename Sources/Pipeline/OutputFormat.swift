@@ -60,7 +60,7 @@ public enum OutputFormat: String, CaseIterable, Sendable {
         case .table: try visitor.visit(ConnectionRows())
         case .conv: try visitor.visit(ConversationRows(order: options.conversationOrder))
         case .json: try visitor.visit(JSONLines())
-        case .zeek: try visitor.visit(ZeekConnLog())
+        case .zeek: try visitor.visit(ZeekConnLog(timers: options.zeekTimers))
         case .ladder: try visitor.visit(LadderDiagram())
         case .steps: try visitor.visit(StepTable(language: options.language))
         case .mermaid: try visitor.visit(MermaidDiagram())
@@ -100,13 +100,17 @@ public struct RenderingOptions: Sendable {
     public var conversationOrder: ConversationRows.Order
     /// Connections the html format draws a ladder for (`--html-detail`).
     public var htmlDetail: Int
+    /// Whether the zeek format's rows are Zeek's connections, its timers
+    /// emulated, or handshake's records (`--no-zeek-timers`, `handshake merge`).
+    public var zeekTimers: Bool
 
     public init(colors: Bool = false, language: StepTable.Language = .en, conversationOrder: ConversationRows.Order = .start,
-                htmlDetail: Int = 100) {
+                htmlDetail: Int = 100, zeekTimers: Bool = true) {
         self.colors = colors
         self.language = language
         self.conversationOrder = conversationOrder
         self.htmlDetail = htmlDetail
+        self.zeekTimers = zeekTimers
     }
 }
 

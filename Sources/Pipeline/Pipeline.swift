@@ -43,7 +43,8 @@ public struct Pipeline {
         configuration.reportedEvents = renderer.events
         if case .files(let paths) = source.input {
             let threads = threads ?? Self.automaticThreads(paths, events: configuration.reportedEvents)
-            if threads > 1 { return try trackInParallel(renderer, to: output, configuration: configuration, threads: threads) }
+            // Zeek's table is one, in packet order: its rows are not split between threads.
+            if threads > 1, !configuration.reportedEvents.contains(.zeekRows) { return try trackInParallel(renderer, to: output, configuration: configuration, threads: threads) }
         }
         var analysis = Analysis(renderer: renderer, output: output, configuration: configuration,
                                 tunnelPorts: source.tunnelPorts, saysWhatWasSeen: saysWhatWasSeen)

@@ -85,7 +85,7 @@ struct ConnectionHistories {
             let history = open.removeValue(forKey: record.id) ?? History()
             kept -= history.steps.count
             return (record, history)
-        case .anomaly:
+        case .anomaly, .zeekRow:
             break
         }
         return nil

@@ -35,6 +35,11 @@ public struct ConnectionSelection<Inner: ConnectionRenderer>: ConnectionRenderer
 
     public mutating func render(_ event: ConnectionEvent, to output: inout some LineSink) {
         guard criterion != nil || filter != nil else { return inner.render(event, to: &output) }
+        if case .zeekRow(let row) = event {
+            // Zeek's rows have no record to judge: only an endpoint chooses them.
+            guard criterion.map({ $0.matches(row.originator) || $0.matches(row.responder) }) ?? true else { return }
+            return inner.render(event, to: &output)
+        }
         if case .finished(let record) = event {
             chosen.remove(record.id)
             let earlier = held.removeValue(forKey: record.id) ?? []
@@ -72,6 +77,8 @@ public struct ConnectionSelection<Inner: ConnectionRenderer>: ConnectionRenderer
             return criterion == nil || chosen.contains(id) ? id : nil
         case .finished(let record):
             return record.id
+        case .zeekRow:
+            return nil
         }
     }
 

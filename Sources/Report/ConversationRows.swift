@@ -69,7 +69,7 @@ public struct ConversationRows: ConnectionRenderer {
             rows.append(Row(client: record.client, server: record.server, firstSeen: record.firstSeen,
                             duration: record.lastSeen - record.firstSeen, toServer: counts.toServer,
                             toClient: counts.toClient))
-        case .transition, .anomaly:
+        case .transition, .anomaly, .zeekRow:
             break
         }
     }

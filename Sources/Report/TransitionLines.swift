@@ -44,7 +44,7 @@ public struct TransitionLines: ConnectionRenderer {
             output.write(paint("\(TimeText.seconds(record.lastSeen)) #\(record.id) done: \(record.client) → "
                 + "\(record.server) handshake \(record.handshake.rawValue), close \(record.close.rawValue), "
                 + "\(states) (\(record.finishReason.rawValue))", .dim))
-        case .segment:
+        case .segment, .zeekRow:
             break
         }
     }

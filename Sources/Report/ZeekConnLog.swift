@@ -3,13 +3,18 @@ import Wire
 
 /// `--format zeek`: a conn.log as Zeek's ASCII writer lays it out, so
 /// zeek-cut and whatever ingests conn.log read it. Fields and types follow
-/// `Conn::Info` in Zeek's base/protocols/conn/main.zeek. What handshake
-/// cannot know is unset (`-`): local_orig, local_resp. A connection seen
-/// inside a tunnel names the tunnel in tunnel_parents by a uid derived from
-/// the tunnel's outer endpoints (Zeek's is that of the tunnel's own row,
-/// which handshake does not write). Duration and byte counts are unset when the duration is
-/// zero, as Zeek does. `#open` and `#close` carry capture time (Zeek writes
-/// the wall clock), so the same capture gives the same log.
+/// `Conn::Info` in Zeek's base/protocols/conn/main.zeek.
+///
+/// By default its rows are Zeek's own connections, ended by Zeek's timers
+/// (`ZeekSessionTracker`: `.zeekRow` events); with `timers` off, one row per
+/// handshake record (what `handshake merge` has). local_orig and local_resp
+/// are unset (`-`): Zeek derives them from its site's networks. A
+/// connection seen inside a tunnel names the tunnel in tunnel_parents by a
+/// uid derived from the tunnel's outer endpoints (Zeek's is that of the
+/// tunnel's own row, which handshake does not write). Duration and byte
+/// counts are unset when the duration is zero, as Zeek does. `#open` and
+/// `#close` carry capture time (Zeek writes the wall clock), so the same
+/// capture gives the same log.
 public struct ZeekConnLog: ConnectionRenderer {
     static let fields = ["ts", "uid", "id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p", "proto", "service",
                          "duration", "orig_bytes", "resp_bytes", "conn_state", "local_orig", "local_resp",
@@ -19,16 +24,27 @@ public struct ZeekConnLog: ConnectionRenderer {
                         "count", "string", "bool", "bool", "count", "string", "count", "count", "count", "count",
                         "set[string]", "count"]
 
+    /// Whether rows are Zeek's connections (its timers emulated) or handshake's records.
+    public let timers: Bool
     private var headerWritten = false
     private var lastTime: Timestamp?
 
-    public init() {}
+    public init(timers: Bool = true) {
+        self.timers = timers
+    }
 
-    /// Finished connections only.
-    public var events: ReportedEvents { [] }
+    /// Zeek's rows, or finished connections only.
+    public var events: ReportedEvents { timers ? .zeekRows : [] }
 
     public mutating func render(_ event: ConnectionEvent, to output: inout some LineSink) {
-        guard case .finished(let record) = event else { return }
+        switch event {
+        case .zeekRow(let row) where timers: write(row, to: &output)
+        case .finished(let record) where !timers: write(ZeekRow(record: record), to: &output)
+        default: break
+        }
+    }
+
+    private mutating func write(_ row: ZeekRow, to output: inout some LineSink) {
         if !headerWritten {
             headerWritten = true
             output.write("#separator \\x09")
@@ -36,12 +52,12 @@ public struct ZeekConnLog: ConnectionRenderer {
             output.write("#empty_field\t(empty)")
             output.write("#unset_field\t-")
             output.write("#path\tconn")
-            output.write("#open\t" + Self.logTime(record.firstSeen))
+            output.write("#open\t" + Self.logTime(row.start))
             output.write("#fields\t" + Self.fields.joined(separator: "\t"))
             output.write("#types\t" + Self.types.joined(separator: "\t"))
         }
-        lastTime = max(lastTime ?? record.lastSeen, record.lastSeen)
-        output.write(Self.row(record))
+        lastTime = max(lastTime ?? row.lastTime, row.lastTime)
+        output.write(Self.line(row))
     }
 
     public mutating func end(to output: inout some LineSink) {
@@ -49,47 +65,61 @@ public struct ZeekConnLog: ConnectionRenderer {
     }
 
     /// One conn.log line, tab-separated in `fields` order.
-    static func row(_ record: ConnectionRecord) -> TextLine {
-        let duration = record.lastSeen - record.firstSeen
-        let measured = duration > 0
+    static func line(_ row: ZeekRow) -> TextLine {
+        let duration = row.lastTime - row.start
         var line = TextLine(capacity: 256)
-        line.append(record.firstSeen, fractionDigits: 6)
+        line.append(row.start, fractionDigits: 6)
         line.append("\t")
-        appendUID(record, to: &line)
-        for endpoint in [record.client, record.server] {
+        appendUID(seed: uidSeed(row), to: &line)
+        for endpoint in [row.originator, row.responder] {
             line.append("\t")
             line.append(endpoint.address)
             line.append("\t")
             line.append(Int(endpoint.port))
         }
-        line.append("\ttcp\t-\t")
-        if measured {
+        line.append("\ttcp\t")
+        line.append(contentsOf: row.service.isEmpty ? "-" : row.service.joined(separator: ","))
+        line.append("\t")
+        if duration > 0 {
             line.append(Timestamp(nanosecondsSinceEpoch: duration), fractionDigits: 6)
             line.append("\t")
-            line.append(record.clientBytes)
+            line.append(row.originatorBytes)
             line.append("\t")
-            line.append(record.serverBytes)
+            line.append(row.responderBytes)
         } else {
             line.append("-\t-\t-")
         }
         line.append("\t")
-        line.append(contentsOf: record.zeekConnState)
-        line.append("\t-\t-\t0\t")
-        line.append(contentsOf: record.zeekHistory.isEmpty ? "-" : record.zeekHistory)
-        for count in [record.clientPackets, record.clientIPBytes, record.serverPackets, record.serverIPBytes] {
+        line.append(contentsOf: row.connState)
+        line.append("\t-\t-\t")
+        line.append(row.missedBytes)
+        line.append("\t")
+        line.append(contentsOf: row.history.isEmpty ? "-" : row.history)
+        for count in [row.originatorPackets, row.originatorIPBytes, row.responderPackets, row.responderIPBytes] {
             line.append("\t")
             line.append(count)
         }
         line.append("\t")
-        appendTunnelParents(record, to: &line)
+        appendTunnelParent(row.encapsulation, to: &line)
         line.append("\t6")
         return line
     }
 
+    /// The seed of a row's uid: its start and endpoints, so the same capture gives the same uids.
+    static func uidSeed(_ row: ZeekRow) -> UInt64 {
+        var hash = mix(UInt64(bitPattern: row.start.nanosecondsSinceEpoch))
+        for endpoint in [row.originator, row.responder] {
+            hash = mix(hash ^ endpoint.address.high)
+            hash = mix(hash ^ endpoint.address.low)
+            hash = mix(hash ^ UInt64(endpoint.port))
+        }
+        return hash
+    }
+
     /// Zeek's `tunnel_parents`: the innermost tunnel the connection came
     /// through (MPLS and PPPoE are no tunnels to Zeek); `-` for none.
-    static func appendTunnelParents(_ record: ConnectionRecord, to line: inout TextLine) {
-        guard let tunnel = record.encapsulation.layers.last(where: \.kind.isTunnel) else { return line.append("-") }
+    static func appendTunnelParent(_ encapsulation: Encapsulation, to line: inout TextLine) {
+        guard let tunnel = encapsulation.layers.last(where: \.kind.isTunnel) else { return line.append("-") }
         appendUID(seed: tunnelSeed(tunnel), to: &line)
     }
 
@@ -103,13 +133,7 @@ public struct ZeekConnLog: ConnectionRenderer {
         return hash
     }
 
-    /// Zeek's uid shape, `C` and 17 base-62 characters, derived from the
-    /// connection's id and first time so the same capture gives the same uids.
-    static func appendUID(_ record: ConnectionRecord, to line: inout TextLine) {
-        appendUID(seed: record.id &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(bitPattern: record.firstSeen.nanosecondsSinceEpoch),
-                  to: &line)
-    }
-
+    /// Zeek's uid shape, `C` and 17 base-62 characters, from `seed`.
     static func appendUID(seed: UInt64, to line: inout TextLine) {
         var state = seed
         line.append("C")

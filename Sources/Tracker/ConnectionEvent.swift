@@ -11,6 +11,9 @@ public enum ConnectionEvent: Sendable {
     case anomaly(connectionID: UInt64, anomaly: Anomaly)
     /// A connection left the table; its record is final.
     case finished(ConnectionRecord)
+    /// Zeek's timers removed a connection from Zeek's table: its conn.log
+    /// row (only with `ReportedEvents.zeekRows`, from `ZeekSessionTracker`).
+    case zeekRow(ZeekRow)
 }
 
 /// One state change, with the segment that caused it when there was one.
@@ -64,6 +67,8 @@ public struct ReportedEvents: OptionSet, Sendable {
     public static let transitions = ReportedEvents(rawValue: 1 << 1)
     /// `.anomaly`: the first of each kind per connection and sender.
     public static let anomalies = ReportedEvents(rawValue: 1 << 2)
+    /// `.zeekRow`: Zeek's own connections, as its timers end them (the zeek format).
+    public static let zeekRows = ReportedEvents(rawValue: 1 << 3)
     public static let all: ReportedEvents = [.segments, .transitions, .anomalies]
 }
 

@@ -34,6 +34,11 @@ public struct SegmentBatch {
         return true
     }
 
+    /// The segment appended last; the batch must not be empty.
+    public var last: TCPSegment {
+        _read { yield segments[count - 1] }
+    }
+
     /// The segment at `index`, read in place.
     subscript(index: Int) -> TCPSegment {
         _read { yield segments[index] }

@@ -51,6 +51,8 @@ struct ZeekConnection {
         case retransmission = 0
         /// 'W': a zero window advertised.
         case zeroWindow = 1
+        /// 'G': a content gap, data the peer acknowledged that the capture never showed.
+        case gap = 2
     }
 
     /// Zeek's logarithmic history entries: the letter at the 1st, 10th, 100th… event.
@@ -83,7 +85,7 @@ struct ZeekConnection {
 
     /// The `ScaledEvent` counts, the originator's then the responder's:
     /// on the heap, made at the first such event, since most connections
-    /// have none and every open one would carry 16 bytes for them.
+    /// have none and every open one would carry 24 bytes for them.
     private var scaledCounts: [ScaledCount] = []
     /// The letters so far. The first ten live in the connection itself,
     /// enough for almost every connection ("ShADadFf" is eight), so adding
@@ -105,9 +107,24 @@ struct ZeekConnection {
         }
     }
 
+    /// What a segment did to the state machine that Zeek's timers follow
+    /// (`ZeekSession`): `do_close` and the timers `UpdateStateMachine` adds.
+    struct Change: OptionSet {
+        let rawValue: UInt8
+        /// The sender's state says it closed (FIN) or aborted (RST): Zeek's `do_close`.
+        static let closes = Change(rawValue: 1 << 0)
+        /// The originator's first SYN: Zeek's attempt timer starts.
+        static let attempts = Change(rawValue: 1 << 1)
+        /// A RST after the sender's FIN, the peer still open: Zeek's reset timer starts.
+        static let resetsAfterClose = Change(rawValue: 1 << 2)
+        /// A RST that aborted an open connection (`ConnectionReset`): Zeek's timers stop.
+        static let aborts = Change(rawValue: 1 << 3)
+    }
+
     /// Processes one segment as Zeek's `DeliverPacket` does: history, window, state machine.
+    @discardableResult
     mutating func update(_ segment: TCPSegment, fromOriginator isOriginator: Bool,
-                         advancedSequence: Bool) {
+                         advancedSequence: Bool) -> Change {
         let flags = segment.flags
         updateHistory(segment, isOriginator)
         var endpoint = isOriginator ? originator : responder
@@ -120,8 +137,8 @@ struct ZeekConnection {
            endpoint.state != .reset, recordScaled(.retransmission, isOriginator) {
             add(UInt8(ascii: "T"), isOriginator)
         }
-        Self.updateStateMachine(&endpoint, &peer, isOriginator: isOriginator, flags: flags,
-                                payloadLength: segment.payloadLength, originatorState: originator.state)
+        let change = Self.updateStateMachine(&endpoint, &peer, isOriginator: isOriginator, flags: flags,
+                                             payloadLength: segment.payloadLength, originatorState: originator.state)
         if isOriginator {
             originator = endpoint
             responder = peer
@@ -129,15 +146,19 @@ struct ZeekConnection {
             responder = endpoint
             originator = peer
         }
+        return change
     }
 
     private static func updateStateMachine(_ endpoint: inout Endpoint, _ peer: inout Endpoint, isOriginator: Bool,
-                                           flags: TCPFlags, payloadLength: Int, originatorState: EndpointState) {
+                                           flags: TCPFlags, payloadLength: Int,
+                                           originatorState: EndpointState) -> Change {
+        var change: Change = flags.contains(.fin) || flags.contains(.rst) ? .closes : []
         switch endpoint.state {
         case .inactive:
             if flags.contains(.syn) {
                 if isOriginator {
                     endpoint.set(flags.contains(.ack) ? .synAckSent : .synSent)
+                    change.insert(.attempts)
                 } else {
                     if peer.state == .synSent { peer.set(.established) }
                     endpoint.set(.established)
@@ -156,7 +177,10 @@ struct ZeekConnection {
             }
         case .synSent, .synAckSent:
             if flags.contains(.fin) { endpoint.set(.closed) }
-            if flags.contains(.rst) { endpoint.set(.reset) }
+            if flags.contains(.rst) {
+                endpoint.set(.reset)
+                change.insert(.aborts)
+            }
         case .established, .partial:
             if flags.contains(.syn), endpoint.state == .partial, peer.state == .inactive, !flags.contains(.ack) {
                 endpoint.set(.synSent)
@@ -166,12 +190,20 @@ struct ZeekConnection {
                 // A FIN then a RST from the peer was a normal close after all.
                 if peer.state == .reset, peer.previousState == .closed { peer.set(.closed) }
             }
-            if flags.contains(.rst) { endpoint.set(.reset) }
+            if flags.contains(.rst) {
+                endpoint.set(.reset)
+                change.formUnion([.closes, .aborts])
+            }
         case .closed:
-            if flags.contains(.rst), peer.state != .closed { endpoint.set(.reset) }
+            change = []
+            if flags.contains(.rst), peer.state != .closed {
+                endpoint.set(.reset)
+                change = [.closes, .resetsAfterClose]
+            }
         case .reset:
-            break
+            change = []
         }
+        return change
     }
 
     private mutating func updateHistory(_ segment: TCPSegment, _ isOriginator: Bool) {
@@ -213,10 +245,16 @@ struct ZeekConnection {
         }
     }
 
+    /// A content gap in the data of the originator's (or the responder's)
+    /// direction: 'G' ('g') at the 1st, 10th, 100th….
+    mutating func recordGap(inOriginatorData isOriginator: Bool) {
+        if recordScaled(.gap, isOriginator) { add(UInt8(ascii: "G"), isOriginator) }
+    }
+
     /// Counts one `event` in this direction; true when it earns its letter.
     private mutating func recordScaled(_ event: ScaledEvent, _ isOriginator: Bool) -> Bool {
-        if scaledCounts.isEmpty { scaledCounts = Array(repeating: ScaledCount(), count: 4) }
-        return scaledCounts[(isOriginator ? 0 : 2) + event.rawValue].record()
+        if scaledCounts.isEmpty { scaledCounts = Array(repeating: ScaledCount(), count: 6) }
+        return scaledCounts[(isOriginator ? 0 : 3) + event.rawValue].record()
     }
 
     /// Zeek's `CheckHistory`: records the letter the first time in this

@@ -41,12 +41,18 @@ public enum SegmentDecoder {
         var layers: [EncapsulationLayer] = []
         var (version, network) = try networkLayer(of: frame, linkType: linkType, layers: &layers)
         while true {
-            let inner = version == 4
+            let contents = version == 4
                 ? try decodeIPv4(network, timestamp: timestamp, tunnelPorts: tunnelPorts, layers: &layers, into: &segment)
                 : try decodeIPv6(network, timestamp: timestamp, tunnelPorts: tunnelPorts, layers: &layers, into: &segment)
-            guard let inner else { break }
-            guard layers.count <= maximumLayers else { throw .malformed(.encapsulation, .tooManyLayers) }
-            (version, network) = inner
+            switch contents {
+            case .segment(let payload):
+                segment.payloadOffset = frame.baseAddress.map { payload - $0 } ?? 0
+            case .tunnel(let innerVersion, let packet):
+                guard layers.count <= maximumLayers else { throw .malformed(.encapsulation, .tooManyLayers) }
+                (version, network) = (innerVersion, packet)
+                continue
+            }
+            break
         }
         guard layers.count <= maximumLayers else { throw .malformed(.encapsulation, .tooManyLayers) }
         segment.encapsulation = layers.isEmpty ? .none : Encapsulation.of(layers)
@@ -146,47 +152,57 @@ public enum SegmentDecoder {
         return try ipVersion(guessedFrom: bytes)
     }
 
+    /// What an IP packet held: a TCP segment, whose payload starts at the
+    /// pointer, or the IP packet of the given version that a tunnel carried.
+    enum IPContents {
+        case segment(payload: UnsafeRawPointer)
+        case tunnel(version: UInt8, packet: UnsafeRawBufferPointer)
+    }
+
     /// Decodes the TCP segment in an IPv4 packet, or returns the packet a
     /// tunnel in it carries.
     static func decodeIPv4(_ bytes: UnsafeRawBufferPointer, timestamp: Timestamp, tunnelPorts: TunnelPorts,
                            layers: inout [EncapsulationLayer],
-                           into segment: inout TCPSegment) throws(DecodeFailure) -> (UInt8, UnsafeRawBufferPointer)? {
+                           into segment: inout TCPSegment) throws(DecodeFailure) -> IPContents {
         let ip = try IPv4Header(validating: bytes)
         guard ip.protocolNumber == IPProtocol.tcp else {
             guard ip.fragmentOffset == 0 else { throw .notTCP(ipProtocol: ip.protocolNumber) }
-            return try tunnelPayload(ipProtocol: ip.protocolNumber, ip.payload, from: ip.source, to: ip.destination,
-                                     tunnelPorts: tunnelPorts, layers: &layers)
+            let (version, packet) = try tunnelPayload(ipProtocol: ip.protocolNumber, ip.payload, from: ip.source,
+                                                      to: ip.destination, tunnelPorts: tunnelPorts, layers: &layers)
+            return .tunnel(version: version, packet: packet)
         }
         guard ip.fragmentOffset == 0 else { throw .laterFragment }
-        try decodeTCP(ip.payload, segmentLength: ip.payloadLengthOnWire, source: ip.source,
-                      destination: ip.destination, isFragment: ip.moreFragments,
-                      ipLength: ip.headerLength + ip.payloadLengthOnWire, timestamp: timestamp, into: &segment)
-        return nil
+        return .segment(payload: try decodeTCP(ip.payload, segmentLength: ip.payloadLengthOnWire, source: ip.source,
+                                               destination: ip.destination, isFragment: ip.moreFragments,
+                                               ipLength: ip.headerLength + ip.payloadLengthOnWire, timestamp: timestamp,
+                                               into: &segment))
     }
 
     /// Decodes the TCP segment in an IPv6 packet, or returns the packet a
     /// tunnel in it carries.
     static func decodeIPv6(_ bytes: UnsafeRawBufferPointer, timestamp: Timestamp, tunnelPorts: TunnelPorts,
                            layers: inout [EncapsulationLayer],
-                           into segment: inout TCPSegment) throws(DecodeFailure) -> (UInt8, UnsafeRawBufferPointer)? {
+                           into segment: inout TCPSegment) throws(DecodeFailure) -> IPContents {
         let ip = try IPv6Header(validating: bytes)
         let payload = ip.payload
         let chain = try IPv6ExtensionChain(walking: payload, firstHeader: ip.nextHeader)
         guard chain.length <= ip.payloadLengthOnWire else { throw .malformed(.ipv6Extension, .headerLengthBeyondPacket) }
         guard chain.upperProtocol == IPProtocol.tcp else {
-            return try tunnelPayload(ipProtocol: chain.upperProtocol,
-                                     payload.tail(from: chain.length).head(ip.payloadLengthOnWire - chain.length),
-                                     from: ip.source, to: ip.destination, tunnelPorts: tunnelPorts, layers: &layers)
+            let (version, packet) = try tunnelPayload(
+                ipProtocol: chain.upperProtocol, payload.tail(from: chain.length).head(ip.payloadLengthOnWire - chain.length),
+                from: ip.source, to: ip.destination, tunnelPorts: tunnelPorts, layers: &layers)
+            return .tunnel(version: version, packet: packet)
         }
-        try decodeTCP(payload.tail(from: chain.length), segmentLength: ip.payloadLengthOnWire - chain.length,
-                      source: ip.source, destination: ip.destination, isFragment: chain.isFirstFragment,
-                      ipLength: IPv6Header.length + ip.payloadLengthOnWire, timestamp: timestamp, into: &segment)
-        return nil
+        return .segment(payload: try decodeTCP(
+            payload.tail(from: chain.length), segmentLength: ip.payloadLengthOnWire - chain.length,
+            source: ip.source, destination: ip.destination, isFragment: chain.isFirstFragment,
+            ipLength: IPv6Header.length + ip.payloadLengthOnWire, timestamp: timestamp, into: &segment))
     }
 
+    /// Returns where the payload starts (or would, when none was captured).
     static func decodeTCP(_ bytes: UnsafeRawBufferPointer, segmentLength: Int, source: IPAddress,
                           destination: IPAddress, isFragment: Bool, ipLength: Int, timestamp: Timestamp,
-                          into segment: inout TCPSegment) throws(DecodeFailure) {
+                          into segment: inout TCPSegment) throws(DecodeFailure) -> UnsafeRawPointer {
         let tcp = try TCPHeader(validating: bytes, segmentLength: segmentLength)
         segment.timestamp = timestamp
         segment.source = Endpoint(address: source, port: tcp.sourcePort)
@@ -200,5 +216,7 @@ public enum SegmentDecoder {
         tcp.loadOptions(into: &segment.options)
         segment.isFragment = isFragment
         segment.ipLength = ipLength
+        // Validated: at least a TCP header's bytes are there.
+        return bytes.baseAddress.unsafelyUnwrapped + tcp.headerLength
     }
 }

@@ -25,6 +25,8 @@ public struct TCPSegment: Equatable, Sendable {
     var storedFrameLength: UInt32
     /// The layers it came through (MPLS, tunnels…); `.none` for most.
     public var encapsulation: Encapsulation
+    @usableFromInline
+    var storedPayloadOffset: UInt16
 
     /// Payload bytes on the wire (from the IP length), even where the
     /// capture's snaplen kept fewer.
@@ -41,6 +43,14 @@ public struct TCPSegment: Equatable, Sendable {
     public var frameLength: Int {
         get { Int(storedFrameLength) }
         set { storedFrameLength = UInt32(clamping: newValue) }
+    }
+
+    /// Where the payload starts in the decoded frame (0 for segments made
+    /// in code): what content inspection (`service`) reads.
+    @inlinable
+    public var payloadOffset: Int {
+        get { Int(storedPayloadOffset) }
+        set { storedPayloadOffset = UInt16(clamping: newValue) }
     }
 
     /// The IP packet's length on the wire (IPv4 total length; IPv6 header
@@ -70,6 +80,7 @@ public struct TCPSegment: Equatable, Sendable {
         storedIPLength = UInt32(clamping: ipLength ?? (source.address.isIPv6 ? 60 : 40) + payloadLength)
         storedFrameLength = storedIPLength
         encapsulation = .none
+        storedPayloadOffset = 0
     }
 
     /// A placeholder to decode into (`SegmentDecoder.decode(_:linkType:timestamp:into:)`).

@@ -57,6 +57,11 @@ struct Analyze: ParsableCommand {
         valueName: "count"))
     var htmlDetail = 100
 
+    @Flag(name: .customLong("no-zeek-timers"), help: ArgumentHelp(
+        "The zeek format logs one row per handshake connection, instead of Zeek's own connections as Zeek's "
+            + "timers end them (tcp_attempt_delay, tcp_close_delay, tcp_reset_delay, inactivity)."))
+    var noZeekTimers = false
+
     @Option(help: "Row order of the conv format: start, or largest first by frames, bytes or duration.")
     var sort: ConversationRows.Order = .start
 
@@ -85,6 +90,10 @@ struct Analyze: ParsableCommand {
         }
         if connectionID != nil, connectionEndpoint != nil {
             throw ValidationError("give --connection or --conn, not both")
+        }
+        if format == .zeek, !noZeekTimers, filter != nil || connectionID != nil {
+            throw ValidationError("--where and --connection choose handshake's connections; the zeek format logs "
+                + "Zeek's (its timers split and join them): add --no-zeek-timers, or choose by --conn")
         }
         if format == .segments, summary || connectionID != nil || connectionEndpoint != nil || filter != nil {
             throw ValidationError("--format segments does not track connections: use a BPF filter instead")
@@ -115,7 +124,7 @@ struct Analyze: ParsableCommand {
                             summary: !summary || format == .summary ? nil : format.isMachineReadable ? .stderr : .stdout)
         do throws(CaptureError) {
             if try format.withRenderer(RenderingOptions(colors: colors, language: lang, conversationOrder: sort,
-                                                               htmlDetail: htmlDetail), &run) == nil {
+                                                               htmlDetail: htmlDetail, zeekTimers: !noZeekTimers), &run) == nil {
                 try pipeline.listSegments(to: output)
             }
         } catch {

@@ -52,7 +52,7 @@ struct Merge: ParsableCommand {
         var run = MergeRun(merge: RecordMerge(paths: files), output: output, filter: filter)
         do throws(CommandFailure) {
             // Ladders are drawn from segments, which records do not hold.
-            _ = try format.withRenderer(RenderingOptions(htmlDetail: 0), &run)
+            _ = try format.withRenderer(RenderingOptions(htmlDetail: 0, zeekTimers: false), &run)
             try CommandFailure.check(output)
         } catch {
             Diagnostics.say(error.description)

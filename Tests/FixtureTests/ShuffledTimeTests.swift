@@ -22,9 +22,14 @@ struct ShuffledTimeTests {
         var configuration = TrackerConfiguration()
         configuration.reportedEvents = .all
         var tracker = ConnectionTracker(configuration: configuration)
+        var sessions = ZeekSessionTracker()
         var sink = CollectingSink()
-        for segment in segments { tracker.process(segment, into: &sink) }
+        for segment in segments {
+            tracker.process(segment, into: &sink)
+            sessions.process(segment, payload: UnsafeRawBufferPointer(start: nil, count: 0), into: &sink)
+        }
         tracker.finish(into: &sink)
+        sessions.finish(into: &sink)
 
         for format in OutputFormat.allCases where format.tracksConnections {
             let text = try #require(format.render(sink.events))

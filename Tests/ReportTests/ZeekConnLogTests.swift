@@ -13,7 +13,8 @@ struct ZeekConnLogTests {
                                    "local_resp", "missed_bytes", "history", "orig_pkts", "orig_ip_bytes",
                                    "resp_pkts", "resp_ip_bytes", "tunnel_parents", "ip_proto"]
 
-    func log() -> [String] {
+    /// The log of one connection: Zeek's rows (its timers emulated), or with `timers` off the record's row.
+    func log(timers: Bool = true) -> [String] {
         let client = Endpoint(address: IPAddress("192.0.2.1")!, port: 40000)
         let server = Endpoint(address: IPAddress("198.51.100.7")!, port: 443)
         let start: Int64 = 1_600_000_000_000_000_000
@@ -30,10 +31,22 @@ struct ZeekConnLogTests {
             segment([.psh, .ack], fromClient: true, seq: 11, ack: 51, at: 300, len: 20),
         ]
         var tracker = ConnectionTracker()
+        var sessions = ZeekSessionTracker()
         var sink = CollectingSink()
-        for item in segments { tracker.process(item, into: &sink) }
+        for item in segments {
+            tracker.process(item, into: &sink)
+            sessions.process(item, payload: UnsafeRawBufferPointer(start: nil, count: 0), into: &sink)
+        }
         tracker.finish(into: &sink)
-        return renderAll(sink.events, with: ZeekConnLog()).split(separator: "\n").map(String.init)
+        sessions.finish(into: &sink)
+        return renderAll(sink.events, with: ZeekConnLog(timers: timers)).split(separator: "\n").map(String.init)
+    }
+
+    /// Both ways of making rows give the same row for a connection Zeek's timers leave whole.
+    @Test func sessionsAndRecordsAgreeOnAWholeConnection() {
+        let emulated = log(), recorded = log(timers: false)
+        #expect(emulated.count == 10 && recorded.count == 10)
+        #expect(emulated == recorded)
     }
 
     @Test func headerFollowsTheASCIIWriter() {

@@ -17,15 +17,30 @@ public enum FixtureTracking {
         return segments
     }
 
-    /// Every event tracking the capture produces, segment events included.
+    /// Every event tracking the capture produces, segment events included,
+    /// and Zeek's rows as `ZeekSessionTracker` logs them (after the tracker's events).
     public static func events(_ path: String) throws -> [ConnectionEvent] {
         var configuration = TrackerConfiguration()
         configuration.reportedEvents = .all
         var tracker = ConnectionTracker(configuration: configuration)
+        var zeekSessions = ZeekSessionTracker()
         var sink = CollectingSink()
-        for segment in try segments(path) { tracker.process(segment, into: &sink) }
+        var zeekRows = CollectingSink()
+        let file = try CaptureFile(path: path)
+        while let packet = try file.nextPacket() {
+            let segment = try SegmentDecoder.decode(
+                packet.bytes, linkType: LinkType(rawValue: packet.linkType),
+                timestamp: Timestamp(seconds: packet.seconds, nanoseconds: packet.nanoseconds),
+                wireLength: packet.originalLength)
+            tracker.process(segment, into: &sink)
+            let start = min(segment.payloadOffset, packet.bytes.count)
+            let end = min(packet.bytes.count, start + segment.payloadLength)
+            zeekSessions.process(segment, payload: UnsafeRawBufferPointer(rebasing: packet.bytes[start..<end]),
+                                 into: &zeekRows)
+        }
         tracker.finish(into: &sink)
-        return sink.events
+        zeekSessions.finish(into: &zeekRows)
+        return sink.events + zeekRows.events
     }
 
     /// The connection records, in the order they finished.

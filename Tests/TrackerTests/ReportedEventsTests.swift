@@ -22,6 +22,7 @@ struct ReportedEventsTests {
             case .transition: "transition"
             case .anomaly: "anomaly"
             case .finished: "finished"
+            case .zeekRow: "zeekRow"
             }
         }
     }

@@ -35,6 +35,7 @@ struct EncapsulationDecodingTests {
         #expect(segment.encapsulation.layers.map(\.description) == layers, sourceLocation: sourceLocation)
         #expect(segment.ipLength == inner.ipLength, "Zeek counts the inner IP bytes", sourceLocation: sourceLocation)
         segment.frameLength = inner.frameLength
+        segment.payloadOffset = inner.payloadOffset
         segment.encapsulation = .none
         #expect(segment == inner, sourceLocation: sourceLocation)
     }
@@ -208,7 +209,9 @@ struct EncapsulationDecodingTests {
     @Test func fddiWithSNAP() throws {
         let header: [UInt8] = [0x50] + [UInt8](repeating: 0x11, count: 12) + [0xAA, 0xAA, 0x03, 0, 0, 0, 0x08, 0x00]
         var segment = try WireTests.decode(header + Frames.ipv4SYN, .fddi)
+        #expect(segment.payloadOffset == header.count + inner.payloadOffset)
         segment.frameLength = inner.frameLength
+        segment.payloadOffset = inner.payloadOffset
         #expect(segment == inner)
         #expect(failure([0x50] + [UInt8](repeating: 0x11, count: 12) + [0x42, 0x42, 0x03, 0, 0, 0, 0x08, 0x00],
                         .fddi) == .notIP(etherType: 0))

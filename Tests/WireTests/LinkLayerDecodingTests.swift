@@ -11,6 +11,7 @@ struct LinkLayerDecodingTests {
     func decode(_ bytes: [UInt8], _ linkType: LinkType) throws(DecodeFailure) -> TCPSegment {
         var segment = try WireTests.decode(bytes, linkType)
         segment.frameLength = expected.frameLength
+        segment.payloadOffset = expected.payloadOffset
         return segment
     }
 

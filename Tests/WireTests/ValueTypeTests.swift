@@ -100,3 +100,12 @@ struct ValueTypeTests {
         #expect(String(decoding: bytes, as: UTF8.self) == "0 -42 18446744073709551615 007 -9223372036854775808")
     }
 }
+
+/// A segment is copied several times on its way to the tracker: at 128
+/// bytes the copies are inline moves (at 160 they were memmove calls).
+struct SegmentSizeTests {
+    @Test func aSegmentTakes128Bytes() {
+        print("TCPSegment size \(MemoryLayout<TCPSegment>.size) stride \(MemoryLayout<TCPSegment>.stride)")
+        #expect(MemoryLayout<TCPSegment>.stride == 128)
+    }
+}

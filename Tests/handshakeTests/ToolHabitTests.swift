@@ -165,13 +165,27 @@ struct ToolHabitTests {
     /// final state, so each format shows the second one only.
     @Test(arguments: ["transitions", "table", "json", "zeek", "ladder", "steps", "mermaid"])
     func whereKeepsTheSameConnectionInEveryFormat(format: String) throws {
-        let both = try Self.handshake(["-r", "port-reuse.pcap", "--format", format])
-        let second = try Self.handshake(["-r", "port-reuse.pcap", "--format", format, "--conn", "10.99.0.1",
-                                         "--where", "client_state == TIME_WAIT"])
-        let byID = try Self.handshake(["-r", "port-reuse.pcap", "--format", format, "--connection", "6453179011550871"])
+        // Zeek's rows are not handshake's connections: --where needs the records' rows.
+        let options = ["--format", format] + (format == "zeek" ? ["--no-zeek-timers"] : [])
+        let both = try Self.handshake(["-r", "port-reuse.pcap"] + options)
+        let second = try Self.handshake(["-r", "port-reuse.pcap", "--conn", "10.99.0.1",
+                                         "--where", "client_state == TIME_WAIT"] + options)
+        let byID = try Self.handshake(["-r", "port-reuse.pcap", "--connection", "6453179011550871"] + options)
         #expect(second.status == 0)
         #expect(second.stdout == byID.stdout)
         #expect(second.stdout != both.stdout)
+    }
+
+    /// Zeek's timers split and join connections, so a record's --where cannot choose Zeek's rows.
+    @Test func whereWithZeeksTimersSaysWhatToDo() throws {
+        let outcome = try Self.handshake(["-r", "port-reuse.pcap", "--format", "zeek", "--where", "close == fin"])
+        #expect(outcome.status == 64)
+        #expect(outcome.stderr.hasPrefix("Error: --where and --connection choose handshake's connections; the zeek "
+                                         + "format logs Zeek's (its timers split and join them): add --no-zeek-timers, "
+                                         + "or choose by --conn"))
+        let byEndpoint = try Self.handshake(["-r", "port-reuse.pcap", "--format", "zeek", "--conn", "10.99.0.2:8004"])
+        #expect(byEndpoint.status == 0)
+        #expect(byEndpoint.stdout.split(separator: "\n").filter { !$0.hasPrefix("#") }.count == 2)
     }
 
     @Test func checkJudgesOnlyWhatWhereKeeps() throws {
