@@ -142,10 +142,10 @@ class Recorder:
     burst of a hundred connections lost half of them. Every payload here is
     shorter than 300 bytes."""
 
-    def __init__(self, namespace, interface, path, extra=()):
+    def __init__(self, namespace, interface, path, extra=(), capture_filter="tcp"):
         self.path = path
         command = ["ip", "netns", "exec", namespace, "tcpdump", "-i", interface, "--immediate-mode", "-B", "4096",
-                   "-U", "-Z", "root", "-s", "512", "-w", path, *extra, "tcp"]
+                   "-U", "-Z", "root", "-s", "512", "-w", path, *extra, capture_filter]
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         said = []
         while not said or "listening on" not in said[-1]:

@@ -2,9 +2,10 @@
 /// (MPLS, PPPoE) or a tunnel (GRE, VXLAN, Geneve, GTP-U, Teredo…).
 ///
 /// A tunnel is named by its outer endpoints in canonical order (lower
-/// first), so both directions of one tunnel are one layer; the source port
-/// of a UDP tunnel whose sender picks it per flow (VXLAN, Geneve,
-/// GRE-in-UDP) is left out, as Zeek leaves it out of a tunnel's identity.
+/// first), so both directions of one tunnel are one layer. A UDP tunnel
+/// whose sender picks its source port per flow (VXLAN, Geneve, GRE-in-UDP)
+/// is named by the service port at both ends, where each end receives, as
+/// Zeek leaves the source port out of such a tunnel's identity.
 public struct EncapsulationLayer: Hashable, Sendable {
     public enum Kind: String, Sendable, CaseIterable {
         case mpls

@@ -88,12 +88,13 @@ extension SegmentDecoder {
             ?? (isTeredo(udp.payload) ? .teredo : nil)
         guard let kind else { throw .notTCP(ipProtocol: IPProtocol.udp) }
         // A VXLAN, Geneve or GRE-in-UDP sender picks its source port per
-        // inner flow, for load balancing: the tunnel is the service port's.
-        let servicePort = tunnelPorts.kind(onPort: destinationPort) == kind ? destinationPort : sourcePort
+        // inner flow, for load balancing, and each end receives on the
+        // service port: the tunnel is between the two ends' service ports,
+        // the same both ways. Teredo, AYIYA and GTP-U keep both ports.
         let keepsBothPorts = kind == .teredo || kind == .ayiya || kind == .gtpU
-        let outer = (Endpoint(address: source, port: keepsBothPorts || sourcePort == servicePort ? sourcePort : 0),
-                     Endpoint(address: destination,
-                              port: keepsBothPorts || destinationPort == servicePort ? destinationPort : 0))
+        let servicePort = tunnelPorts.kind(onPort: destinationPort) == kind ? destinationPort : sourcePort
+        let outer = (Endpoint(address: source, port: keepsBothPorts ? sourcePort : servicePort),
+                     Endpoint(address: destination, port: keepsBothPorts ? destinationPort : servicePort))
         let payload = udp.payload
         switch kind {
         case .vxlan:

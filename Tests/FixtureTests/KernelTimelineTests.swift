@@ -58,8 +58,8 @@ struct KernelTimelineTests {
             comparison.compare(timeline, with: records.flatMap(Self.endpoints), context: name)
         }
         #expect(comparison.differences == [])
-        #expect(comparison.endpoints == 254)
-        #expect(comparison.transitions == 1_243)
+        #expect(comparison.endpoints == 256)
+        #expect(comparison.transitions == 1_253)
         print("kernel timelines of the fixtures: \(comparison.summary)")
     }
 

@@ -108,7 +108,7 @@ struct EncapsulationDecodingTests {
         let vxlan: [UInt8] = [0x08, 0, 0, 0, 0x00, 0x00, 0x2A, 0x00] // VNI 42
         try expect(Frames.ethernet(etherType: 0x0800,
                                    Self.outerIPv4(17, Self.udp(from: 51234, to: 4789, vxlan + Self.innerEthernet))),
-                   layers: ["vxlan vni 42 192.0.2.1 <-> 192.0.2.2.4789"])
+                   layers: ["vxlan vni 42 192.0.2.1.4789 <-> 192.0.2.2.4789"])
     }
 
     @Test func geneveWithOptionsOnAPortGivenByTheUser() throws {
@@ -121,7 +121,7 @@ struct EncapsulationDecodingTests {
             try SegmentDecoder.decode(buffer, linkType: .ethernet, timestamp: Timestamp(nanosecondsSinceEpoch: 0),
                                       tunnelPorts: ports)
         }
-        #expect(segment.encapsulation.layers.map(\.description) == ["geneve vni 4242 192.0.2.1 <-> 192.0.2.2.47101"])
+        #expect(segment.encapsulation.layers.map(\.description) == ["geneve vni 4242 192.0.2.1.47101 <-> 192.0.2.2.47101"])
         #expect(segment.destination.port == 80)
     }
 
@@ -171,14 +171,14 @@ struct EncapsulationDecodingTests {
     @Test func greInUDP() throws {
         try expect(Frames.ethernet(etherType: 0x0800,
                                    Self.outerIPv4(17, Self.udp(from: 40987, to: 4754, [0, 0, 0x08, 0x00] + Frames.ipv4SYN))),
-                   layers: ["gre-in-udp 192.0.2.1 <-> 192.0.2.2.4754"])
+                   layers: ["gre-in-udp 192.0.2.1.4754 <-> 192.0.2.2.4754"])
     }
 
     @Test func tunnelInsideATunnel() throws {
         let vxlan: [UInt8] = [0x08, 0, 0, 0, 0, 0, 7, 0]
         let gre = Frames.ethernet(etherType: 0x0800, Self.outerIPv4(47, [0x00, 0x00, 0x08, 0x00] + Frames.ipv4SYN))
         try expect(Frames.ethernet(etherType: 0x0800, Self.outerIPv4(17, Self.udp(from: 1, to: 4789, vxlan + gre))),
-                   layers: ["vxlan vni 7 192.0.2.1 <-> 192.0.2.2.4789", "gre 192.0.2.1 <-> 192.0.2.2"])
+                   layers: ["vxlan vni 7 192.0.2.1.4789 <-> 192.0.2.2.4789", "gre 192.0.2.1 <-> 192.0.2.2"])
     }
 
     /// IP-in-IP nested past the limit is refused, not followed forever.
