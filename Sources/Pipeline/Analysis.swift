@@ -14,8 +14,15 @@ struct Analysis<Renderer: ConnectionRenderer> {
     /// whenever the kernel has nothing more ready (`advance`), so its lines
     /// are not held back until more traffic comes.
     private var batch = SegmentBatch()
-    /// Zeek's own connections, for a renderer that asks for Zeek's rows (the zeek format).
-    private var zeekSessions: ZeekSessionTracker?
+    /// Zeek's own connections, followed for a renderer that asks for Zeek's rows (the zeek format).
+    private var zeekSessions: ZeekSessionTracker
+    private let followsZeeksTable: Bool
+    /// Whether the renderer draws handshake's connections; if not (Zeek's
+    /// rows alone), segments go to Zeek's table only, decoded into `scratch`.
+    private let tracksConnections: Bool
+    private var scratch = TCPSegment.zero
+    /// Rows Zeek's table logged, on their way to the renderer.
+    private var zeekRows: [ZeekRow] = []
     private let saysWhatWasSeen: Bool
     private var packets = 0
     private var finished = false
@@ -24,25 +31,35 @@ struct Analysis<Renderer: ConnectionRenderer> {
          saysWhatWasSeen: Bool) {
         undecodable = UndecodableCount(tunnelPorts: tunnelPorts)
         tracker = ConnectionTracker(configuration: configuration)
-        if configuration.reportedEvents.contains(.zeekRows) {
-            zeekSessions = ZeekSessionTracker(shard: configuration.shard)
-        }
+        zeekSessions = ZeekSessionTracker(shard: configuration.shard)
+        followsZeeksTable = configuration.reportedEvents.contains(.zeekRows)
+        tracksConnections = renderer.needsRecords
         self.saysWhatWasSeen = saysWhatWasSeen
         sink = RenderingSink(renderer: renderer, output: output)
         sink.renderer.begin(to: &sink.output)
     }
 
-    var openConnections: Int { tracker.openConnections }
+    var openConnections: Int { tracksConnections ? tracker.openConnections : zeekSessions.openSessions }
+
+    /// The tracker's counters, or Zeek's table's where it ran alone.
+    private var trackingStatistics: ConnectionTracker.Statistics {
+        guard !tracksConnections else { return tracker.statistics }
+        var statistics = ConnectionTracker.Statistics()
+        statistics.segments = zeekSessions.segments
+        statistics.connections = zeekSessions.sessionsBegun
+        statistics.peakOpen = zeekSessions.peakOpen
+        return statistics
+    }
 
     /// handshake's counts; the caller adds the capture's.
     var statistics: RunStatistics {
-        RunStatistics(tcpSegments: tracker.statistics.segments, undecodable: undecodable,
-                      connections: tracker.statistics.connections)
+        RunStatistics(tcpSegments: trackingStatistics.segments, undecodable: undecodable,
+                      connections: trackingStatistics.connections)
     }
 
     /// When the tracker, or Zeek's table, next has a timer due.
     var nextDeadline: Timestamp? {
-        guard let removal = zeekSessions?.nextRemoval else { return tracker.nextDeadline }
+        guard let removal = zeekSessions.nextRemoval else { return tracker.nextDeadline }
         return min(removal, tracker.nextDeadline ?? removal)
     }
 
@@ -51,8 +68,16 @@ struct Analysis<Renderer: ConnectionRenderer> {
 
     mutating func consume(_ packet: CapturedPacket) {
         packets &+= 1
+        guard tracksConnections else {
+            guard undecodable.decode(packet, into: &scratch) else { return }
+            return followInZeeksTable(scratch, of: packet)
+        }
         guard batch.appendNext({ undecodable.decode(packet, into: &$0) }) else { return }
-        if zeekSessions != nil { followInZeeksTable(batch.last, of: packet) }
+        if followsZeeksTable {
+            // Copied out first: read in place, the whole batch was copied for the call.
+            let segment = batch.last
+            followInZeeksTable(segment, of: packet)
+        }
         if batch.isFull { tracker.process(&batch, into: &sink) }
     }
 
@@ -61,14 +86,21 @@ struct Analysis<Renderer: ConnectionRenderer> {
         let bytes = packet.bytes
         let start = min(segment.payloadOffset, bytes.count)
         let payload = UnsafeRawBufferPointer(rebasing: bytes[start..<min(bytes.count, start + segment.payloadLength)])
-        zeekSessions?.process(segment, payload: payload, into: &sink)
+        zeekSessions.process(segment, payload: payload, into: &zeekRows)
+        if !zeekRows.isEmpty { renderZeekRows() }
+    }
+
+    private mutating func renderZeekRows() {
+        for row in zeekRows { sink.receive(.zeekRow(row)) }
+        zeekRows.removeAll(keepingCapacity: true)
     }
 
     /// Lets capture time pass when a live capture is quiet (TIME_WAIT, idle timeouts).
     mutating func advance(to time: Timestamp) {
         tracker.process(&batch, into: &sink)
         tracker.advance(to: time, into: &sink)
-        zeekSessions?.advance(to: time, into: &sink)
+        zeekSessions.advance(to: time, into: &zeekRows)
+        renderZeekRows()
     }
 
     /// Reports every connection still open, the format's closing lines, and
@@ -79,12 +111,13 @@ struct Analysis<Renderer: ConnectionRenderer> {
         finished = true
         tracker.process(&batch, into: &sink)
         tracker.finish(into: &sink)
-        zeekSessions?.finish(into: &sink)
+        zeekSessions.finish(into: &zeekRows)
+        renderZeekRows()
         sink.renderer.end(to: &sink.output)
         sink.output.flush()
         undecodable.report()
         tracker.statistics.reportEvictions(limit: tracker.configuration.maximumConnections)
-        if saysWhatWasSeen { tracker.statistics.sayWhatWasSeen(packets: packets) }
+        if saysWhatWasSeen { trackingStatistics.sayWhatWasSeen(packets: packets) }
     }
 }
 

@@ -32,6 +32,10 @@ public final class LineBuffer: LineSink {
 public protocol ConnectionRenderer {
     /// The events it draws besides `.finished`; the tracker builds no others.
     var events: ReportedEvents { get }
+    /// Whether it draws handshake's connections (`.finished` and the events
+    /// above); false for one that draws only Zeek's rows, so the tracker
+    /// need not run. True unless a renderer says otherwise.
+    var needsRecords: Bool { get }
 
     /// Lines before any event (column headers, log headers).
     mutating func begin(to output: inout some LineSink)
@@ -41,6 +45,7 @@ public protocol ConnectionRenderer {
 }
 
 extension ConnectionRenderer {
+    public var needsRecords: Bool { true }
     public mutating func begin(to output: inout some LineSink) {}
     public mutating func end(to output: inout some LineSink) {}
 }
@@ -56,6 +61,7 @@ public struct RendererPair<First: ConnectionRenderer, Second: ConnectionRenderer
     }
 
     public var events: ReportedEvents { first.events.union(second.events) }
+    public var needsRecords: Bool { first.needsRecords || second.needsRecords }
 
     public mutating func begin(to output: inout some LineSink) {
         first.begin(to: &output)
@@ -98,6 +104,7 @@ public struct RedirectedRenderer<Renderer: ConnectionRenderer, Sink: LineSink & 
     }
 
     public var events: ReportedEvents { renderer.events }
+    public var needsRecords: Bool { renderer.needsRecords }
 
     public mutating func begin(to output: inout some LineSink) { renderer.begin(to: &sink) }
     public mutating func render(_ event: ConnectionEvent, to output: inout some LineSink) {

@@ -30,6 +30,7 @@ public struct ConnectionSelection<Inner: ConnectionRenderer>: ConnectionRenderer
     public var events: ReportedEvents {
         inner.events.contains(.anomalies) ? inner.events.union(.transitions) : inner.events
     }
+    public var needsRecords: Bool { inner.needsRecords }
     public mutating func begin(to output: inout some LineSink) { inner.begin(to: &output) }
     public mutating func end(to output: inout some LineSink) { inner.end(to: &output) }
 

@@ -35,6 +35,8 @@ public struct ZeekConnLog: ConnectionRenderer {
 
     /// Zeek's rows, or finished connections only.
     public var events: ReportedEvents { timers ? .zeekRows : [] }
+    /// Zeek's rows come from Zeek's table alone.
+    public var needsRecords: Bool { !timers }
 
     public mutating func render(_ event: ConnectionEvent, to output: inout some LineSink) {
         switch event {

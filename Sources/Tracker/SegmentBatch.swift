@@ -34,10 +34,8 @@ public struct SegmentBatch {
         return true
     }
 
-    /// The segment appended last; the batch must not be empty.
-    public var last: TCPSegment {
-        _read { yield segments[count - 1] }
-    }
+    /// A copy of the segment appended last; the batch must not be empty.
+    public var last: TCPSegment { segments[count - 1] }
 
     /// The segment at `index`, read in place.
     subscript(index: Int) -> TCPSegment {

@@ -109,7 +109,7 @@ struct ServiceDetection {
         if hasLine(bytes, startingWith: "SSH-") { clues.insert(.sshBanner) }
         if startsCaseless(bytes, with: "USER ") || startsCaseless(bytes, with: "AUTH ") { clues.insert(.ftpCommand) }
         if startsCaseless(bytes, with: "EHLO") || startsCaseless(bytes, with: "HELO") { clues.insert(.smtpHello) }
-        if ["CAPA", "STLS", "APOP ", "USER ", "AUTH "].contains(where: { startsCaseless(bytes, with: $0) }) {
+        if pop3Commands.contains(where: { startsCaseless(bytes, with: $0) }) {
             clues.insert(.pop3Command)
         }
         if isIMAPCommand(bytes) { clues.insert(.imapCommand) }
@@ -142,11 +142,14 @@ struct ServiceDetection {
         return fromOriginator && bytes[0] & 0x80 != 0 && bytes[2] == 0x01 && bytes[3] <= 0x03
     }
 
+    static let httpMethods = ["GET ", "POST ", "HEAD ", "PUT ", "DELETE ", "OPTIONS ", "CONNECT ", "TRACE ", "PATCH ",
+                              "PROPFIND "]
+    static let pop3Commands = ["CAPA", "STLS", "APOP ", "USER ", "AUTH "]
+    static let imapCommands = ["CAPABILITY", "LOGIN", "STARTTLS", "AUTHENTICATE"]
+
     /// A request line's method and a space (HTTP/0.9's `GET /` has no version).
     static func isHTTPRequest(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        let methods = ["GET ", "POST ", "HEAD ", "PUT ", "DELETE ", "OPTIONS ", "CONNECT ", "TRACE ", "PATCH ",
-                       "PROPFIND "]
-        return methods.contains { starts(bytes, with: $0) }
+        httpMethods.contains { starts(bytes, with: $0) }
     }
 
     /// Redis's RESP: an array of bulk strings, `*2\r\n$3\r\n…`.
@@ -224,7 +227,7 @@ struct ServiceDetection {
     static func isIMAPCommand(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard let space = bytes.prefix(16).firstIndex(of: UInt8(ascii: " ")), space > 0 else { return false }
         let rest = UnsafeRawBufferPointer(rebasing: bytes[(space + 1)...])
-        return ["CAPABILITY", "LOGIN", "STARTTLS", "AUTHENTICATE"].contains { startsCaseless(rest, with: $0) }
+        return imapCommands.contains { startsCaseless(rest, with: $0) }
     }
 
     /// Whether a line of the first bytes starts with `prefix` (an SSH server may send lines before its banner).

@@ -42,8 +42,7 @@ struct ZeekSession {
     private var attemptAt: Timestamp?
     private var deleteAt: Timestamp?
     private var resetAt: Timestamp?
-    /// The next firing of each chain of expire timers.
-    private var expireChains: [Timestamp]
+    private var expireTimers: ExpireTimers
 
     static let attemptDelay: Int64 = 5 * TrackerConfiguration.second
     static let closeDelay: Int64 = 5 * TrackerConfiguration.second
@@ -72,7 +71,7 @@ struct ZeekSession {
         start = segment.timestamp
         lastTime = segment.timestamp
         view = ZeekConnection(flipped: flipped)
-        expireChains = [segment.timestamp + Self.synTimeout]
+        expireTimers = ExpireTimers(first: segment.timestamp + Self.synTimeout)
     }
 
     /// The earliest time a timer removes the session, as things stand.
@@ -81,17 +80,12 @@ struct ZeekSession {
         if let deleteAt { earliest = min(earliest, deleteAt) }
         guard isActive else { return earliest }
         if let resetAt { earliest = min(earliest, resetAt) }
-        if let attemptAt, [.synSent, .synAckSent].contains(view.originator.state), view.responder.state == .inactive {
+        if let attemptAt, view.originator.state == .synSent || view.originator.state == .synAckSent,
+           view.responder.state == .inactive {
             earliest = min(earliest, attemptAt)
         }
-        if expiresWhenIdle {
-            // The first firing of a chain after the session has been idle for the linger.
-            let idleFrom = lastTime + Self.connectionLinger
-            for next in expireChains {
-                let firing = next > idleFrom ? next
-                    : next + ((idleFrom - next) / Self.sessionTimer + 1) * Self.sessionTimer
-                earliest = min(earliest, firing)
-            }
+        if expiresWhenIdle, let firing = expireTimers.firstFiring(after: lastTime + Self.connectionLinger) {
+            earliest = min(earliest, firing)
         }
         return earliest
     }
@@ -106,6 +100,11 @@ struct ZeekSession {
             if originatorState == .inactive || responderState == .inactive { return true }
         }
         return responderState == .inactive && originatorState == .inactive
+    }
+
+    /// Whether a segment between these endpoints, either way, belongs here.
+    func joins(_ source: Endpoint, _ destination: Endpoint) -> Bool {
+        source == originator ? destination == responder : source == responder && destination == originator
     }
 
     /// Zeek's `IsReuse`: a SYN that starts a new connection on this pair
@@ -126,10 +125,7 @@ struct ZeekSession {
     /// that fired before it found the session busy, so their chains move on.
     mutating func process(_ segment: TCPSegment, payload: UnsafeRawBufferPointer) {
         let time = segment.timestamp
-        for index in expireChains.indices where expireChains[index] <= time {
-            expireChains[index] = expireChains[index]
-                + ((time - expireChains[index]) / Self.sessionTimer + 1) * Self.sessionTimer
-        }
+        expireTimers.moveOn(past: time)
         if attemptAt.map({ $0 <= time }) == true { attemptAt = nil }
         if segment.encapsulation != encapsulation, segment.encapsulation.isEncapsulated {
             encapsulation = encapsulation.joined(with: segment.encapsulation)
@@ -143,11 +139,24 @@ struct ZeekSession {
             responderSeen = true
             if !isPartial { isPartial = !flags.contains(.syn) }
         }
-        var sender = isOriginator ? originatorDirection : responderDirection
-        var receiver = isOriginator ? responderDirection : originatorDirection
+        if !(originatorDirection.didClose && responderDirection.didClose) { lastTime = max(lastTime, time) }
+        // Each direction is worked on in place: copies of the two cost more than the work.
+        let change = isOriginator
+            ? Self.follow(segment, from: &originatorDirection, to: &responderDirection, view: &view, isOriginator: true)
+            : Self.follow(segment, from: &responderDirection, to: &originatorDirection, view: &view, isOriginator: false)
+        if segment.payloadLength > 0, !flags.contains(.rst) {
+            service.inspect(payload, fromOriginator: isOriginator, originator: originator, responder: responder,
+                            partial: isPartial)
+        }
+        applyTimers(change, isOriginator: isOriginator, at: time)
+    }
+
+    /// What one segment does to its sender's and receiver's directions and to the state machine.
+    private static func follow(_ segment: TCPSegment, from sender: inout ZeekDirection, to receiver: inout ZeekDirection,
+                               view: inout ZeekConnection, isOriginator: Bool) -> ZeekConnection.Change {
+        let flags = segment.flags
         sender.packets += 1
         sender.ipBytes += segment.ipLength
-
         let dataLength = flags.contains(.rst) ? 0 : Int64(segment.payloadLength)
         let sequenceLength = dataLength + (flags.contains(.syn) ? 1 : 0) + (flags.contains(.fin) ? 1 : 0)
         let senderState = isOriginator ? view.originator.state : view.responder.state
@@ -155,7 +164,6 @@ struct ZeekSession {
             sender.begin(segment, sequenceLength: sequenceLength)
         }
         let position = sender.relative(segment.sequence)
-        if !(originatorDirection.didClose && responderDirection.didClose) { lastTime = max(lastTime, time) }
         if flags.contains(.fin) { sender.noteFIN(at: position + sequenceLength) }
         let receiverState = isOriginator ? view.responder.state : view.originator.state
         if flags.contains(.ack) {
@@ -175,19 +183,8 @@ struct ZeekSession {
                 view.recordGap(inOriginatorData: !isOriginator)
             }
         }
-        if dataLength > 0 {
-            sender.deliver(from: position + (flags.contains(.syn) ? 1 : 0), length: Int(dataLength))
-            service.inspect(payload, fromOriginator: isOriginator, originator: originator, responder: responder,
-                            partial: isPartial)
-        }
-        if isOriginator {
-            originatorDirection = sender
-            responderDirection = receiver
-        } else {
-            responderDirection = sender
-            originatorDirection = receiver
-        }
-        applyTimers(change, isOriginator: isOriginator, at: time)
+        if dataLength > 0 { sender.deliver(from: position + (flags.contains(.syn) ? 1 : 0), length: Int(dataLength)) }
+        return change
     }
 
     /// The timers a state change arms or stops, and `ConnectionClosed`.
@@ -210,10 +207,10 @@ struct ZeekSession {
             // A complete close: every analyzer timer is cancelled, and the
             // session is deleted after the close delay.
             isActive = false
-            expireChains.removeAll()
+            expireTimers = ExpireTimers()
             deleteAt = min(deleteAt ?? .distantFuture, lastTime + Self.closeDelay)
         } else if endpoint.previousState != .inactive {
-            expireChains.append(lastTime + Self.sessionTimer)
+            expireTimers.add(lastTime + Self.sessionTimer)
         }
     }
 
@@ -230,6 +227,46 @@ struct ZeekSession {
             originatorPackets: originatorDirection.packets, originatorIPBytes: originatorDirection.ipBytes,
             responderPackets: responderDirection.packets, responderIPBytes: responderDirection.ipBytes,
             encapsulation: encapsulation)
+    }
+}
+
+/// The chains of Zeek's expire timer: each fires, and fires again every
+/// `tcp_session_timer`, until it removes the session. Almost every session
+/// has one chain, kept in place; a half close starts another.
+private struct ExpireTimers {
+    /// Each chain's next firing.
+    private var first: Timestamp?
+    private var others: [Timestamp] = []
+
+    init(first: Timestamp? = nil) {
+        self.first = first
+    }
+
+    mutating func add(_ time: Timestamp) {
+        if first == nil { first = time } else { others.append(time) }
+    }
+
+    /// Moves each chain past `time`: the firings until then found the session busy.
+    mutating func moveOn(past time: Timestamp) {
+        if let next = first, next <= time { first = Self.firing(of: next, after: time) }
+        for index in others.indices where others[index] <= time {
+            others[index] = Self.firing(of: others[index], after: time)
+        }
+    }
+
+    /// The first firing of any chain later than `time`.
+    func firstFiring(after time: Timestamp) -> Timestamp? {
+        var earliest = first.map { Self.firing(of: $0, after: time) }
+        for next in others {
+            let firing = Self.firing(of: next, after: time)
+            earliest = min(earliest ?? firing, firing)
+        }
+        return earliest
+    }
+
+    /// The first of `next`, `next` + 6 s, … later than `time`.
+    private static func firing(of next: Timestamp, after time: Timestamp) -> Timestamp {
+        next > time ? next : next + ((time - next) / ZeekSession.sessionTimer + 1) * ZeekSession.sessionTimer
     }
 }
 

@@ -24,12 +24,14 @@ struct ShuffledTimeTests {
         var tracker = ConnectionTracker(configuration: configuration)
         var sessions = ZeekSessionTracker()
         var sink = CollectingSink()
+        var rows: [ZeekRow] = []
         for segment in segments {
             tracker.process(segment, into: &sink)
-            sessions.process(segment, payload: UnsafeRawBufferPointer(start: nil, count: 0), into: &sink)
+            sessions.process(segment, payload: UnsafeRawBufferPointer(start: nil, count: 0), into: &rows)
         }
         tracker.finish(into: &sink)
-        sessions.finish(into: &sink)
+        sessions.finish(into: &rows)
+        sink.events += rows.map { .zeekRow($0) }
 
         for format in OutputFormat.allCases where format.tracksConnections {
             let text = try #require(format.render(sink.events))

@@ -33,12 +33,14 @@ struct ZeekConnLogTests {
         var tracker = ConnectionTracker()
         var sessions = ZeekSessionTracker()
         var sink = CollectingSink()
+        var rows: [ZeekRow] = []
         for item in segments {
             tracker.process(item, into: &sink)
-            sessions.process(item, payload: UnsafeRawBufferPointer(start: nil, count: 0), into: &sink)
+            sessions.process(item, payload: UnsafeRawBufferPointer(start: nil, count: 0), into: &rows)
         }
         tracker.finish(into: &sink)
-        sessions.finish(into: &sink)
+        sessions.finish(into: &rows)
+        sink.events += rows.map { .zeekRow($0) }
         return renderAll(sink.events, with: ZeekConnLog(timers: timers)).split(separator: "\n").map(String.init)
     }
 

@@ -25,7 +25,7 @@ public enum FixtureTracking {
         var tracker = ConnectionTracker(configuration: configuration)
         var zeekSessions = ZeekSessionTracker()
         var sink = CollectingSink()
-        var zeekRows = CollectingSink()
+        var zeekRows: [ZeekRow] = []
         let file = try CaptureFile(path: path)
         while let packet = try file.nextPacket() {
             let segment = try SegmentDecoder.decode(
@@ -40,7 +40,7 @@ public enum FixtureTracking {
         }
         tracker.finish(into: &sink)
         zeekSessions.finish(into: &zeekRows)
-        return sink.events + zeekRows.events
+        return sink.events + zeekRows.map { .zeekRow($0) }
     }
 
     /// The connection records, in the order they finished.
