@@ -7,8 +7,8 @@ import Tracker
 import Wire
 
 /// libFuzzer entry point for everything after tracking: the bytes become a
-/// capture file, its segments are tracked, and every format of the registry
-/// renders the events; `check` judges them with every rule and writes its
+/// capture file, its segments are tracked (and followed in Zeek's table,
+/// with their payloads), and every format of the registry renders the events; `check` judges them with every rule and writes its
 /// JUnit report; `--write-expect`'s file is read back and must match the
 /// records it came from. Nothing may trap, and the round trip must hold.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -18,6 +18,8 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     var configuration = TrackerConfiguration()
     configuration.reportedEvents = .all
     var tracker = ConnectionTracker(configuration: configuration)
+    var sessions = ZeekSessionTracker()
+    var rows: [ZeekRow] = []
     var events = CollectingSink()
     if let file = try? CaptureFile(path: path) {
         var segment = TCPSegment.zero
@@ -32,12 +34,17 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
                 continue
             }
             tracker.process(segment, into: &events)
+            let start = min(segment.payloadOffset, packet.bytes.count)
+            let end = min(packet.bytes.count, start + segment.payloadLength)
+            sessions.process(segment, payload: UnsafeRawBufferPointer(rebasing: packet.bytes[start..<end]), into: &rows)
         }
     }
     tracker.finish(into: &events)
+    sessions.finish(into: &rows)
+    events.events += rows.map { .zeekRow($0) }
 
     for format in OutputFormat.allCases {
-        for options in [RenderingOptions(), RenderingOptions(colors: true, language: .ko)] {
+        for options in [RenderingOptions(), RenderingOptions(colors: true, language: .ko, zeekTimers: false)] {
             _ = format.render(events.events, options: options)
         }
     }

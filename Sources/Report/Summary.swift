@@ -60,7 +60,8 @@ public struct Summary: ConnectionRenderer {
     }
 
     public mutating func end(to output: inout some LineSink) {
-        let handshakeOrder: [HandshakeOutcome] = [.complete, .simultaneous, .partial, .notSeen, .refused, .synOnly]
+        let handshakeOrder: [HandshakeOutcome] = [.complete, .simultaneous, .partial, .notSeen, .refused, .synOnly,
+                                                  .stray]
         let closeOrder: [CloseOutcome] = [.fin, .simultaneous, .rst, .none]
         output.write("connections          \(connections)")
         output.write("handshake            " + handshakeOrder.map { "\($0.rawValue) \(handshakes[$0] ?? 0)" }

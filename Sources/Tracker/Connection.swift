@@ -30,6 +30,8 @@ struct Connection {
         static let fin = Observations(rawValue: 1 << 4)
         /// An acceptable RST while either end was open.
         static let closedByRST = Observations(rawValue: 1 << 5)
+        /// Every segment so far carried RST, the first without SYN: a stray reset.
+        static let onlyResets = Observations(rawValue: 1 << 6)
     }
 
     // Every open connection is one of these, so the fields are ordered to
@@ -115,6 +117,7 @@ struct Connection {
             client.nextSequence = segment.acknowledgment
             endpoints = EndpointPair(client: client, server: EndpointTracking(state: .listen))
         } else {
+            if flags.contains(.rst) { observations.insert(.onlyResets) }
             // Picked up mid-stream: the well-known (lower) port is the server's.
             let sourceIsServer = segment.source.port < segment.destination.port
                 || (segment.source.port == segment.destination.port && segment.source < segment.destination)

@@ -3,7 +3,7 @@ import Wire
 /// How a connection's handshake and close turned out, and its record.
 extension Connection {
     var handshake: HandshakeOutcome {
-        if !initiatorKnown { return .notSeen }
+        if !initiatorKnown { return observations.contains(.onlyResets) ? .stray : .notSeen }
         if observations.contains(.simultaneousOpen) { return .simultaneous }
         if observations.contains(.refused) { return .refused }
         let firstSYNSeen = observations.contains(.firstSYN)

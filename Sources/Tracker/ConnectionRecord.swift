@@ -38,6 +38,10 @@ public enum HandshakeOutcome: String, Sendable, CaseIterable {
     case partial
     /// Picked up mid-stream: no handshake segment seen.
     case notSeen = "not_seen"
+    /// Nothing but RSTs on a pair with no connection seen: the reset of a
+    /// connection the capture missed, or backscatter (Zeek logs each such
+    /// row as `OTH` with history `R`).
+    case stray
 }
 
 /// How the connection ended.

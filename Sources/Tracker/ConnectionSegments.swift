@@ -9,6 +9,7 @@ extension Connection {
         let sender = role(ofSender: segment)
         let receiver = sender.peer
         let flags = segment.flags
+        if !flags.contains(.rst) { observations.remove(.onlyResets) }
         lastSeen = max(lastSeen, segment.timestamp)
         if segment.encapsulation != encapsulation, segment.encapsulation.isEncapsulated {
             encapsulation = encapsulation.joined(with: segment.encapsulation)

@@ -71,7 +71,7 @@ struct ServiceDetection {
         for port in ports {
             switch port {
             case 502 where isModbus(bytes): return "modbus"
-            case 389, 3268 where isLDAPMessage(bytes): return "ldap_tcp"
+            case 389 where isLDAPMessage(bytes), 3268 where isLDAPMessage(bytes): return "ldap_tcp"
             default: continue
             }
         }

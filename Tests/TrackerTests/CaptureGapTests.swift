@@ -22,6 +22,23 @@ struct CaptureGapTests {
         #expect(record.zeekHistory == "^dA")
     }
 
+    /// A RST alone on a pair (backscatter, or the reset of a connection the
+    /// capture missed) is a record of its own, `stray`, as Zeek logs such a
+    /// row (OTH, history R); data before the RST makes it mid-stream.
+    @Test func aLoneResetIsStray() {
+        var c = Conversation()
+        c.client(.rst, seq: 9000, at: 0)
+        let record = c.run().record
+        #expect(record.handshake == .stray)
+        #expect(record.close == .rst)
+        #expect(record.zeekConnState == "OTH")
+        #expect(record.zeekHistory == "R")
+        var d = Conversation()
+        d.client([.psh, .ack], seq: 9000, ack: 5000, len: 10, at: 0)
+        d.client(.rst, seq: 9010, at: 1)
+        #expect(d.run().record.handshake == .notSeen)
+    }
+
     @Test func pickedUpThenClosed() {
         var c = Conversation()
         c.client([.psh, .ack], seq: 9000, ack: 5000, len: 10, at: 0)
