@@ -9,33 +9,34 @@ import Wire
 /// Sequence numbers are kept relative to the endpoint's start, 64 bits
 /// wide, so a connection past 4 GiB keeps counting.
 struct ZeekDirection {
+    // Ordered widest first, with no optionals: a session holds two of these
+    // and every packet reads them (80 bytes each; 96 with optionals).
     var packets = 0
     var ipBytes = 0
-    var didClose = false
-    var finCount = 0
     /// Bytes of content gaps in this direction.
     var missedBytes = 0
-
-    /// The initial sequence number (a SYN's, or one before a partial connection's first).
-    private var start: SequenceNumber?
     /// One past the highest sequence number sent, and the highest the peer acknowledged, relative to `start`.
     private var last: Int64 = 0
     private var acknowledged: Int64 = 0
-    /// Where the FIN is, relative to `start`.
-    private var finPosition: Int64?
+    /// Where the last FIN is, relative to `start`; meaningful once `finCount` > 0.
+    private var finPosition: Int64 = 0
     /// Data seen in order up to here, relative to `start` (1 is the first data byte).
     private var delivered: Int64 = 1
     /// Data seen beyond a hole: ranges, relative to `start`, until the hole fills or is acknowledged.
     private var aheadOfHole: [Range<Int64>] = []
+    /// The initial sequence number (a SYN's, or one before a partial
+    /// connection's first); meaningful once `isInitialized`.
+    private var start = SequenceNumber(0)
+    private(set) var finCount: UInt32 = 0
+    var didClose = false
+    private(set) var isInitialized = false
 
     /// Zeek's `TOO_LARGE_SEQ_DELTA`: a SYN or RST this far off is not believed.
     static let tooLargeDelta: Int64 = 1_048_576
 
-    var isInitialized: Bool { start != nil }
-
     /// `sequence` relative to the start, by the 32-bit distance from the last known position.
     func relative(_ sequence: SequenceNumber) -> Int64 {
-        guard let start else { return 0 }
+        guard isInitialized else { return 0 }
         let base = start + UInt32(truncatingIfNeeded: last)
         return last + Int64(Int32(bitPattern: sequence.rawValue &- base.rawValue))
     }
@@ -44,6 +45,7 @@ struct ZeekDirection {
     mutating func begin(_ segment: TCPSegment, sequenceLength: Int64) {
         let isSYN = segment.flags.contains(.syn)
         start = isSYN ? segment.sequence : segment.sequence + UInt32.max
+        isInitialized = true
         last = isSYN ? sequenceLength : 1
         acknowledged = 0
     }
@@ -52,6 +54,7 @@ struct ZeekDirection {
     /// not yet heard from starts its numbering as if a SYN had been seen.
     mutating func begin(acknowledgedBy acknowledgment: SequenceNumber) {
         start = acknowledgment + UInt32.max
+        isInitialized = true
         last = 0
         acknowledged = 0
     }
@@ -77,7 +80,7 @@ struct ZeekDirection {
     }
 
     mutating func noteFIN(at position: Int64) {
-        finCount += 1
+        finCount &+= 1
         finPosition = position
     }
 
@@ -98,7 +101,7 @@ struct ZeekDirection {
     /// Returns the bytes missed.
     mutating func acknowledgmentRevealsGap(upTo position: Int64) -> Int {
         var position = position
-        if let finPosition, finCount > 0, position >= finPosition { position = finPosition - 1 }
+        if finCount > 0, position >= finPosition { position = finPosition - 1 }
         guard position > delivered else { return 0 }
         var missing = position - delivered
         for range in aheadOfHole where range.lowerBound < position {

@@ -39,9 +39,11 @@ struct ZeekSession {
     private var isPartial = false
     private var originatorSeen = false
     private var responderSeen = false
-    private var attemptAt: Timestamp?
-    private var deleteAt: Timestamp?
-    private var resetAt: Timestamp?
+    /// When the attempt, delete and reset timers fire; `distantFuture` when
+    /// not armed (optionals took 8 bytes more each).
+    private var attemptAt = Timestamp.distantFuture
+    private var deleteAt = Timestamp.distantFuture
+    private var resetAt = Timestamp.distantFuture
     private var expireTimers: ExpireTimers
 
     static let attemptDelay: Int64 = 5 * TrackerConfiguration.second
@@ -77,10 +79,10 @@ struct ZeekSession {
     /// The earliest time a timer removes the session, as things stand.
     var removal: Timestamp {
         var earliest = lastTime + Self.inactivityTimeout
-        if let deleteAt { earliest = min(earliest, deleteAt) }
+        earliest = min(earliest, deleteAt)
         guard isActive else { return earliest }
-        if let resetAt { earliest = min(earliest, resetAt) }
-        if let attemptAt, view.originator.state == .synSent || view.originator.state == .synAckSent,
+        earliest = min(earliest, resetAt)
+        if view.originator.state == .synSent || view.originator.state == .synAckSent,
            view.responder.state == .inactive {
             earliest = min(earliest, attemptAt)
         }
@@ -126,7 +128,7 @@ struct ZeekSession {
     mutating func process(_ segment: TCPSegment, payload: UnsafeRawBufferPointer) {
         let time = segment.timestamp
         expireTimers.moveOn(past: time)
-        if attemptAt.map({ $0 <= time }) == true { attemptAt = nil }
+        if attemptAt <= time { attemptAt = .distantFuture }
         if segment.encapsulation != encapsulation, segment.encapsulation.isEncapsulated {
             encapsulation = encapsulation.joined(with: segment.encapsulation)
         }
@@ -189,8 +191,8 @@ struct ZeekSession {
 
     /// The timers a state change arms or stops, and `ConnectionClosed`.
     private mutating func applyTimers(_ change: ZeekConnection.Change, isOriginator: Bool, at time: Timestamp) {
-        if change.contains(.attempts), attemptAt == nil { attemptAt = time + Self.attemptDelay }
-        if change.contains(.resetsAfterClose) { resetAt = min(resetAt ?? .distantFuture, time + Self.resetDelay) }
+        if change.contains(.attempts), attemptAt == .distantFuture { attemptAt = time + Self.attemptDelay }
+        if change.contains(.resetsAfterClose) { resetAt = min(resetAt, time + Self.resetDelay) }
         if change.contains(.aborts) { isActive = false }
         guard change.contains(.closes) else { return }
         let endpoint = isOriginator ? view.originator : view.responder
@@ -208,7 +210,7 @@ struct ZeekSession {
             // session is deleted after the close delay.
             isActive = false
             expireTimers = ExpireTimers()
-            deleteAt = min(deleteAt ?? .distantFuture, lastTime + Self.closeDelay)
+            deleteAt = min(deleteAt, lastTime + Self.closeDelay)
         } else if endpoint.previousState != .inactive {
             expireTimers.add(lastTime + Self.sessionTimer)
         }
@@ -234,21 +236,21 @@ struct ZeekSession {
 /// `tcp_session_timer`, until it removes the session. Almost every session
 /// has one chain, kept in place; a half close starts another.
 private struct ExpireTimers {
-    /// Each chain's next firing.
-    private var first: Timestamp?
+    /// Each chain's next firing; `first` is `distantFuture` when there is none.
+    private var first: Timestamp
     private var others: [Timestamp] = []
 
-    init(first: Timestamp? = nil) {
+    init(first: Timestamp = .distantFuture) {
         self.first = first
     }
 
     mutating func add(_ time: Timestamp) {
-        if first == nil { first = time } else { others.append(time) }
+        if first == .distantFuture { first = time } else { others.append(time) }
     }
 
     /// Moves each chain past `time`: the firings until then found the session busy.
     mutating func moveOn(past time: Timestamp) {
-        if let next = first, next <= time { first = Self.firing(of: next, after: time) }
+        if first <= time { first = Self.firing(of: first, after: time) }
         for index in others.indices where others[index] <= time {
             others[index] = Self.firing(of: others[index], after: time)
         }
@@ -256,7 +258,7 @@ private struct ExpireTimers {
 
     /// The first firing of any chain later than `time`.
     func firstFiring(after time: Timestamp) -> Timestamp? {
-        var earliest = first.map { Self.firing(of: $0, after: time) }
+        var earliest = first == .distantFuture ? nil : Self.firing(of: first, after: time)
         for next in others {
             let firing = Self.firing(of: next, after: time)
             earliest = min(earliest ?? firing, firing)
