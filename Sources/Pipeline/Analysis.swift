@@ -53,8 +53,8 @@ struct Analysis<Renderer: ConnectionRenderer> {
 
     /// handshake's counts; the caller adds the capture's.
     var statistics: RunStatistics {
-        RunStatistics(tcpSegments: trackingStatistics.segments, undecodable: undecodable,
-                      connections: trackingStatistics.connections)
+        let counts = trackingStatistics
+        return RunStatistics(tcpSegments: counts.segments, undecodable: undecodable, connections: counts.connections)
     }
 
     /// When the tracker, or Zeek's table, next has a timer due.

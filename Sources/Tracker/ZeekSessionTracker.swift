@@ -17,10 +17,13 @@ public struct ZeekSessionTracker {
     /// Not optionals: reached through an optional, a session was copied whole at every packet.
     private var sessions: [ZeekSession] = []
     private var freeSlots: [Int] = []
-    /// The removal time on file for each slot; queue entries for other times are stale.
+    /// Sessions by when they are next due to be looked at, earliest first.
+    private var deadlines = DeadlineQueue()
+    /// The time on file in `deadlines` for each slot (`distantFuture` when
+    /// none). A packet that brings a removal earlier files it at once; one
+    /// that puts it off (most do) leaves it, and the filed time, when it
+    /// comes, files the later one: a heap move per packet cost more.
     private var filed: [Timestamp] = []
-    /// Removal times, earliest first (a binary heap of time and slot).
-    private var queue: [(time: Timestamp, slot: Int)] = []
     private let shard: Shard?
     /// Segments taken, sessions begun, and the most open at once, for `-v`.
     public private(set) var segments = 0
@@ -32,7 +35,7 @@ public struct ZeekSessionTracker {
     }
 
     /// The earliest time a session is due to be removed, for a live capture's wait.
-    public var nextRemoval: Timestamp? { queue.first?.time }
+    public var nextRemoval: Timestamp? { deadlines.earliest }
 
     /// One TCP segment and the payload bytes its packet captured (for `service`).
     public mutating func process(_ segment: TCPSegment, payload: UnsafeRawBufferPointer,
@@ -72,24 +75,21 @@ public struct ZeekSessionTracker {
         sessions = []
         freeSlots = []
         filed = []
-        queue = []
+        deadlines.removeAll()
     }
 
     // MARK: - Private
 
     private mutating func removeDue(at time: Timestamp, into rows: inout [ZeekRow]) {
-        while let first = queue.first, first.time <= time {
-            popFirst()
-            guard filed[first.slot] == first.time else { continue }
-            let removal = reading(first.slot, \.removal)
-            // Nothing has changed since it was filed, but a later packet may
-            // have moved the removal on: file it again for then.
-            guard removal <= first.time else {
-                filed[first.slot] = .distantFuture
-                file(first.slot, at: removal)
+        while let due = deadlines.popDue(at: time) {
+            let slot = Int(due.slot)
+            let removal = reading(slot, \.removal)
+            // A later packet may have put the removal off: file it for then.
+            guard removal <= due.time else {
+                file(slot, at: removal)
                 continue
             }
-            remove(first.slot, into: &rows)
+            remove(slot, into: &rows)
         }
     }
 
@@ -123,39 +123,14 @@ public struct ZeekSessionTracker {
         let row = reading(slot) { $0.row() }
         rows.append(row)
         filed[slot] = .distantFuture
+        deadlines.remove(Int32(slot))
         index.remove(Int32(slot), hash: index.hash(row.originator, row.responder))
         freeSlots.append(slot)
     }
 
+    /// Slots are ids too: equal times come due in slot order, the same on every run.
     private mutating func file(_ slot: Int, at time: Timestamp) {
         filed[slot] = time
-        queue.append((time, slot))
-        var child = queue.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard Self.precedes(queue[child], queue[parent]) else { break }
-            queue.swapAt(child, parent)
-            child = parent
-        }
-    }
-
-    private mutating func popFirst() {
-        let last = queue.removeLast()
-        guard !queue.isEmpty else { return }
-        queue[0] = last
-        var parent = 0
-        while true {
-            let left = 2 * parent + 1, right = left + 1
-            var smallest = parent
-            if left < queue.count, Self.precedes(queue[left], queue[smallest]) { smallest = left }
-            if right < queue.count, Self.precedes(queue[right], queue[smallest]) { smallest = right }
-            guard smallest != parent else { return }
-            queue.swapAt(parent, smallest)
-            parent = smallest
-        }
-    }
-
-    private static func precedes(_ a: (time: Timestamp, slot: Int), _ b: (time: Timestamp, slot: Int)) -> Bool {
-        (a.time, a.slot) < (b.time, b.slot)
+        deadlines.schedule(Int32(slot), at: time, id: UInt64(slot))
     }
 }

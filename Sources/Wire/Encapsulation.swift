@@ -23,29 +23,41 @@ public struct Encapsulation: Hashable, Sendable {
     }
 
     /// Both paths' layers as one, this one's first, each layer once: a
-    /// connection seen through two tunnels (a relay that changed) names both.
+    /// connection seen through two tunnels (a relay that changed, GTP-U's
+    /// TEID each way) names both. Remembered: such a connection asks again
+    /// at every packet whose path is not its whole one.
     public func joined(with other: Encapsulation) -> Encapsulation {
         guard self != .none else { return other }
-        var layers = self.layers
-        for layer in other.layers where !layers.contains(layer) { layers.append(layer) }
-        return .of(layers)
+        let pair = UInt64(number) << 32 | UInt64(other.number)
+        return Self.table.withLock { table in
+            if let joined = table.joins[pair] { return Encapsulation(number: joined) }
+            var layers = table.paths[Int(number) - 1]
+            for layer in table.paths[Int(other.number) - 1] where !layers.contains(layer) { layers.append(layer) }
+            let joined = table.number(of: layers)
+            table.joins[pair] = joined
+            return Encapsulation(number: joined)
+        }
     }
 
     /// The number of a path of layers, given out the first time it is seen.
     public static func of(_ layers: [EncapsulationLayer]) -> Encapsulation {
         guard !layers.isEmpty else { return .none }
-        return table.withLock { table in
-            if let number = table.numbers[layers] { return Encapsulation(number: number) }
-            table.paths.append(layers)
-            let number = UInt32(table.paths.count)
-            table.numbers[layers] = number
-            return Encapsulation(number: number)
-        }
+        return Encapsulation(number: table.withLock { $0.number(of: layers) })
     }
 
     private struct Table {
         var numbers: [[EncapsulationLayer]: UInt32] = [:]
         var paths: [[EncapsulationLayer]] = []
+        /// `joined(with:)`'s answers, by the two numbers.
+        var joins: [UInt64: UInt32] = [:]
+
+        mutating func number(of layers: [EncapsulationLayer]) -> UInt32 {
+            if let number = numbers[layers] { return number }
+            paths.append(layers)
+            let number = UInt32(paths.count)
+            numbers[layers] = number
+            return number
+        }
     }
 
     private static let table = Mutex(Table())

@@ -14,6 +14,15 @@ public struct PPPoESessionHeader {
     enum PPPProtocol {
         static let ipv4: UInt16 = 0x0021
         static let ipv6: UInt16 = 0x0057
+
+        /// The IP version a PPP protocol number names, or nil for anything else (LCP, IPCP…).
+        static func ipVersion(_ number: UInt16) -> UInt8? {
+            switch number {
+            case ipv4: 4
+            case ipv6: 6
+            default: nil
+            }
+        }
     }
 
     let bytes: UnsafeRawBufferPointer
@@ -30,13 +39,7 @@ public struct PPPoESessionHeader {
     public var pppProtocol: UInt16 { bytes.u16(Field.pppProtocol) }
 
     /// The IP version the PPP protocol names, or nil for anything else (LCP, IPCP…).
-    public var ipVersion: UInt8? {
-        switch pppProtocol {
-        case PPPProtocol.ipv4: 4
-        case PPPProtocol.ipv6: 6
-        default: nil
-        }
-    }
+    public var ipVersion: UInt8? { PPPProtocol.ipVersion(pppProtocol) }
 
     /// The PPP payload, cut at the PPPoE length (links pad short frames).
     public var payload: UnsafeRawBufferPointer { bytes.tail(from: Self.length).head(payloadLength - 2) }

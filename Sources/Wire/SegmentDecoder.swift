@@ -64,8 +64,7 @@ public enum SegmentDecoder {
                              layers: inout [EncapsulationLayer]) throws(DecodeFailure) -> (UInt8, UnsafeRawBufferPointer) {
         switch linkType {
         case .ethernet:
-            let ethernet = try EthernetHeader(validating: frame)
-            return try ipVersion(etherType: ethernet.etherType, payload: ethernet.payload, layers: &layers)
+            return try ethernetContents(frame, layers: &layers)
         case .linuxSLL:
             let cooked = try LinuxSLLHeader(validating: frame)
             return try ipVersion(etherType: cooked.protocolType, payload: cooked.payload, layers: &layers)
@@ -89,6 +88,14 @@ public enum SegmentDecoder {
         default:
             throw .unsupportedLinkType(linkType.rawValue)
         }
+    }
+
+    /// An Ethernet frame's IP packet: the whole frame of an Ethernet link, or
+    /// one a tunnel carries (bridged GRE, ERSPAN, VXLAN, Geneve, a pseudowire).
+    static func ethernetContents(_ bytes: UnsafeRawBufferPointer,
+                                 layers: inout [EncapsulationLayer]) throws(DecodeFailure) -> (UInt8, UnsafeRawBufferPointer) {
+        let ethernet = try EthernetHeader(validating: bytes)
+        return try ipVersion(etherType: ethernet.etherType, payload: ethernet.payload, layers: &layers)
     }
 
     /// The IP version from the first nibble, for links (and labels) that do not name it.
@@ -145,10 +152,7 @@ public enum SegmentDecoder {
             if label.isBottomOfStack { break }
         }
         guard let first = bytes.first else { throw .truncated(.mpls) }
-        if first >> 4 == 0 {
-            let ethernet = try EthernetHeader(validating: bytes.tail(from: 4))
-            return try ipVersion(etherType: ethernet.etherType, payload: ethernet.payload, layers: &layers)
-        }
+        if first >> 4 == 0 { return try ethernetContents(bytes.tail(from: 4), layers: &layers) }
         return try ipVersion(guessedFrom: bytes)
     }
 

@@ -56,12 +56,6 @@ extension SegmentDecoder {
         }
     }
 
-    static func ethernetContents(_ bytes: UnsafeRawBufferPointer,
-                                 layers: inout [EncapsulationLayer]) throws(DecodeFailure) -> (UInt8, UnsafeRawBufferPointer) {
-        let ethernet = try EthernetHeader(validating: bytes)
-        return try ipVersion(etherType: ethernet.etherType, payload: ethernet.payload, layers: &layers)
-    }
-
     /// A PPP frame in PPTP's GRE: address and control bytes (0xFF 0x03)
     /// are optional, and the protocol field may be compressed to one byte.
     static func pppContents(_ bytes: UnsafeRawBufferPointer) throws(DecodeFailure) -> (UInt8, UnsafeRawBufferPointer) {
@@ -69,11 +63,10 @@ extension SegmentDecoder {
         if bytes.count >= 2, bytes.u16(0) == 0xFF03 { bytes = bytes.tail(from: 2) }
         guard let first = bytes.first else { throw .truncated(.gre) }
         let (pppProtocol, length) = first & 1 == 1 ? (UInt16(first), 1) : (bytes.count >= 2 ? bytes.u16(0) : 0, 2)
-        switch pppProtocol {
-        case PPPoESessionHeader.PPPProtocol.ipv4: return (4, bytes.tail(from: length))
-        case PPPoESessionHeader.PPPProtocol.ipv6: return (6, bytes.tail(from: length))
-        default: throw .notIP(etherType: pppProtocol)
+        guard let version = PPPoESessionHeader.PPPProtocol.ipVersion(pppProtocol) else {
+            throw .notIP(etherType: pppProtocol)
         }
+        return (version, bytes.tail(from: length))
     }
 
     /// The inner packet of a UDP tunnel: by port (either side), or, for
