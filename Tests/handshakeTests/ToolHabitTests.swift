@@ -177,6 +177,20 @@ struct ToolHabitTests {
     }
 
     /// Zeek's timers split and join connections, so a record's --where cannot choose Zeek's rows.
+    /// tshark's `-d udp.port==N,KIND`: anything else is a usage error naming what it takes.
+    @Test(arguments: ["udp.port==4789,foo", "tcp.port==4789,vxlan", "udp.port==0,vxlan", "udp.port==70000,vxlan",
+                      "udp.port==4789", "udp.port==4789,mpls"])
+    func decodeAsTakesOnlyUDPTunnels(value: String) throws {
+        let outcome = try Self.handshake(["-r", "refused.pcap", "-d", value])
+        #expect(outcome.status == 64)
+        #expect(outcome.stdout.isEmpty)
+        #expect(outcome.stderr.hasPrefix("Error: The value '\(value)' is invalid for '-d <udp.port==N,KIND>': -d takes "
+                                         + "udp.port==N,KIND with KIND one of vxlan, geneve, gtp-u, teredo, ayiya, "
+                                         + "gre-in-udp, not \(value)\n"))
+        let accepted = try Self.handshake(["-r", "refused.pcap", "-d", "udp.port==47101,geneve"])
+        #expect(accepted.status == 0)
+    }
+
     @Test func whereWithZeeksTimersSaysWhatToDo() throws {
         let outcome = try Self.handshake(["-r", "port-reuse.pcap", "--format", "zeek", "--where", "close == fin"])
         #expect(outcome.status == 64)
