@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "ReportTests", dependencies: ["Report", "Tracker", "Wire", "TestSupport"]),
         .testTarget(name: "AssertionsTests", dependencies: ["Assertions", "Report", "Tracker", "Wire", "TestSupport", "Capture"]),
         .testTarget(name: "FixtureTests", dependencies: ["Capture", "Wire", "Tracker", "Report", "Pipeline", "TestSupport"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Capture", "Report", "TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Capture", "Report", "Wire", "TestSupport"]),
         .testTarget(name: "handshakeTests", dependencies: ["handshake", "TestSupport"]),
     ]
 )

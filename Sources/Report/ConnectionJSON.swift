@@ -4,6 +4,10 @@ import Wire
 /// One connection record as one line of JSON (NDJSON), with the fields and
 /// names DESIGN.md fixes as the contract, in its order.
 public enum ConnectionJSON {
+    /// Written after `encapsulation` only where the path was full
+    /// (`EncapsulationPath.unlistedSegments`), as Zeek's JSON leaves out a field with no value.
+    static let unlistedEncapsulationKey = "encapsulation_unlisted_segments"
+
     public static func render(_ record: ConnectionRecord) -> String {
         line(record).text
     }
@@ -69,7 +73,14 @@ public enum ConnectionJSON {
             if index > 0 { line.append(",") }
             line.appendJSONString(layer.description)
         }
-        line.append("]}")
+        line.append("]")
+        if record.encapsulation.unlistedSegments > 0 {
+            line.append(",\"")
+            line.append(contentsOf: unlistedEncapsulationKey)
+            line.append("\":")
+            line.append(record.encapsulation.unlistedSegments)
+        }
+        line.append("}")
         return line
     }
 

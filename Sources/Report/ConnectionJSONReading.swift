@@ -132,7 +132,7 @@ extension ConnectionJSON {
         }
 
         /// The layers; absent in records written before there were any.
-        func encapsulation(_ name: String) throws(ReadError) -> Encapsulation {
+        func encapsulation(_ name: String) throws(ReadError) -> EncapsulationPath {
             guard object[name] != nil else { return .none }
             guard case .array(let elements) = try member(name) else { throw wrong(name, "a list") }
             var layers: [EncapsulationLayer] = []
@@ -142,7 +142,9 @@ extension ConnectionJSON {
                 }
                 layers.append(layer)
             }
-            return .of(layers)
+            let countName = ConnectionJSON.unlistedEncapsulationKey
+            let unlisted = object[countName] == nil ? 0 : try integer(countName) as UInt32
+            return EncapsulationPath(layers: layers, unlistedSegments: Int(unlisted))
         }
 
         func anomalies(_ name: String) throws(ReadError) -> [Anomaly] {

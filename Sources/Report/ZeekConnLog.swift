@@ -120,7 +120,7 @@ public struct ZeekConnLog: ConnectionRenderer {
 
     /// Zeek's `tunnel_parents`: the innermost tunnel the connection came
     /// through (MPLS and PPPoE are no tunnels to Zeek); `-` for none.
-    static func appendTunnelParent(_ encapsulation: Encapsulation, to line: inout TextLine) {
+    static func appendTunnelParent(_ encapsulation: EncapsulationPath, to line: inout TextLine) {
         guard let tunnel = encapsulation.layers.last(where: \.kind.isTunnel) else { return line.append("-") }
         appendUID(seed: tunnelSeed(tunnel), to: &line)
     }

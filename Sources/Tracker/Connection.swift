@@ -54,7 +54,7 @@ struct Connection {
     /// Counted up to UInt32.max, where it stays.
     var synRetransmissions: UInt32 = 0
     /// The layers its segments came through (tunnels, labels).
-    var encapsulation = Encapsulation.none
+    var encapsulation = EncapsulationTracking()
     /// tshark's per-segment analysis: what each direction remembers besides its endpoint's tracking.
     var clientAnalysis = DirectionAnalysis()
     var serverAnalysis = DirectionAnalysis()

@@ -35,7 +35,7 @@ extension Connection {
             clientIPBytes: endpoints[.client].ipBytes, serverIPBytes: endpoints[.server].ipBytes,
             synRetransmissions: Int(synRetransmissions), anomalies: anomalies,
             zeekConnState: zeek.connState(originatorBytes: endpoints[.client].bytes, responderBytes: endpoints[.server].bytes),
-            zeekHistory: zeek.historyText, finishReason: reason, encapsulation: encapsulation)
+            zeekHistory: zeek.historyText, finishReason: reason, encapsulation: encapsulation.path)
     }
 
     /// Nanoseconds from `start` to `end` where both were seen. Capture time

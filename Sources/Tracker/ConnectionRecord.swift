@@ -157,7 +157,7 @@ public struct ConnectionRecord: Sendable {
     public var finishReason: FinishReason
     /// The layers its segments came through (tunnels, labels); `.none` for
     /// a connection seen as plain IP.
-    public var encapsulation = Encapsulation.none
+    public var encapsulation = EncapsulationPath.none
 
     public var ipVersion: UInt8 { client.address.version }
 
@@ -177,7 +177,7 @@ extension ConnectionRecord {
                 synToSynAck: Int64?, synAckToAck: Int64?, clientPackets: Int, serverPackets: Int, clientBytes: Int,
                 serverBytes: Int, clientIPBytes: Int, serverIPBytes: Int, synRetransmissions: Int,
                 anomalies: [Anomaly], zeekConnState: String, zeekHistory: String, finishReason: FinishReason,
-                encapsulation: Encapsulation = .none) {
+                encapsulation: EncapsulationPath = .none) {
         // The log holds both endpoints' changes in the order they happened;
         // only each endpoint's own order is read back, so time order with
         // the client first on ties keeps both.

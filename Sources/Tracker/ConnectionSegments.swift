@@ -11,9 +11,7 @@ extension Connection {
         let flags = segment.flags
         if !flags.contains(.rst) { observations.remove(.onlyResets) }
         lastSeen = max(lastSeen, segment.timestamp)
-        if segment.encapsulation != encapsulation, segment.encapsulation.isEncapsulated {
-            encapsulation = encapsulation.joined(with: segment.encapsulation)
-        }
+        encapsulation.add(segment.encapsulation)
         let marks = analyze(segment, sender: sender)
         if reports.contains(.segments) {
             sink.receive(.segment(SegmentEvent(connectionID: id, client: clientEndpoint, server: serverEndpoint,

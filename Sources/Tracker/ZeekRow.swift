@@ -21,12 +21,12 @@ public struct ZeekRow: Sendable {
     public var originatorIPBytes: Int
     public var responderPackets: Int
     public var responderIPBytes: Int
-    public var encapsulation: Encapsulation
+    public var encapsulation: EncapsulationPath
 
     public init(start: Timestamp, lastTime: Timestamp, originator: Endpoint, responder: Endpoint,
                 originatorBytes: Int, responderBytes: Int, connState: String, history: String, missedBytes: Int,
                 service: [String], originatorPackets: Int, originatorIPBytes: Int, responderPackets: Int,
-                responderIPBytes: Int, encapsulation: Encapsulation) {
+                responderIPBytes: Int, encapsulation: EncapsulationPath) {
         self.start = start
         self.lastTime = lastTime
         self.originator = originator

@@ -28,7 +28,7 @@ struct ZeekSession {
     private(set) var view: ZeekConnection
     private(set) var originatorDirection = ZeekDirection()
     private(set) var responderDirection = ZeekDirection()
-    private(set) var encapsulation = Encapsulation.none
+    private var encapsulation = EncapsulationTracking()
     private(set) var service = ServiceDetection()
     /// Whether the analyzer's timers still run (Zeek's `is_active`): a
     /// completed close or an abort stops them; only delete and inactivity remain.
@@ -129,9 +129,7 @@ struct ZeekSession {
         let time = segment.timestamp
         expireTimers.moveOn(past: time)
         if attemptAt <= time { attemptAt = .distantFuture }
-        if segment.encapsulation != encapsulation, segment.encapsulation.isEncapsulated {
-            encapsulation = encapsulation.joined(with: segment.encapsulation)
-        }
+        encapsulation.add(segment.encapsulation)
         let isOriginator = segment.source == originator
         let flags = segment.flags
         if isOriginator, !originatorSeen {
@@ -228,7 +226,7 @@ struct ZeekSession {
             service: service.services,
             originatorPackets: originatorDirection.packets, originatorIPBytes: originatorDirection.ipBytes,
             responderPackets: responderDirection.packets, responderIPBytes: responderDirection.ipBytes,
-            encapsulation: encapsulation)
+            encapsulation: encapsulation.path)
     }
 }
 

@@ -1,9 +1,10 @@
 import Capture
 import Foundation
-import Pipeline
+@testable import Pipeline
 import Report
 import TestSupport
 import Testing
+import Wire
 
 /// The pipeline as a library: a front end describes a source, runs it with
 /// a renderer, and gets the command's own output; what was read before a
@@ -73,4 +74,13 @@ struct OutputFormatTests {
             + "html (one self-contained page to open in a browser), summary, "
             + "segments (tcpdump-like lines, no tracking)")
     }
+}
+
+/// A segment's encapsulation handle must still resolve when its tracker
+/// takes it: with `-j`, a segment waits at most for the flushes its
+/// tracker's queue holds, the one it is working on and the one being
+/// filled, and each of their segments gives out at most one new handle.
+@Test func segmentsInFlightNeverOutliveTheirEncapsulationHandles() {
+    typealias Analysis = ParallelAnalysis<ConnectionRows>
+    #expect(Analysis.flushSteps * (Analysis.queueCapacity + 2) < Encapsulation.resolvableSpan)
 }
