@@ -31,8 +31,9 @@ import handshake_dask as _self  # noqa: E402
 
 cloudpickle.register_pickle_by_value(_self)
 
-# handshake's exit status for a damaged capture: the records before the damage are printed.
-DAMAGED_CAPTURE = 5
+# handshake's exit statuses for a file it could not read whole (not a capture, damaged, an
+# unknown link type): it reads on to the next file and prints every record it could read.
+FILE_FAILURES = {4: "not a capture", 5: "damaged capture", 6: "unsupported link type"}
 
 
 class HandshakeFailed(RuntimeError):
@@ -41,19 +42,25 @@ class HandshakeFailed(RuntimeError):
 
 def shard_task(sensor, files, shard, shards, handshake):
     """One sensor's files, one shard: its records as NDJSON lines with
-    `sensor`, the same as an Arrow table, and any warning."""
+    `sensor`, the same as an Arrow table, any warning, and what failed
+    (None, or handshake's exit status and words). handshake's own failures
+    are returned, not raised: they are the same however often Dask retries."""
     command = [handshake]
     for path in captures.in_time_order(files):
         command += ["-r", path]
     command += ["--format", "json", "--shard", f"{shard}/{shards}"]
-    finished = subprocess.run(command, capture_output=True, text=True)
+    task = f"{sensor} shard {shard}/{shards}"
+    try:
+        finished = subprocess.run(command, capture_output=True, text=True)
+    except OSError as error:
+        return [], parquet.table([]), [], (None, f"{task}: cannot run {handshake}: {error.strerror}")
     warnings = [f"{sensor}: {line}" for line in finished.stderr.splitlines() if line]
-    if finished.returncode not in (0, DAMAGED_CAPTURE):
-        raise HandshakeFailed(f"{sensor} shard {shard}/{shards}: exit {finished.returncode}: "
-                              + "; ".join(warnings))
+    failure = None
+    if finished.returncode != 0:
+        failure = (finished.returncode, f"{task}: exit {finished.returncode}: " + "; ".join(warnings))
     suffix = ',"sensor":' + json.dumps(sensor) + "}"
     lines = [line[:-1] + suffix for line in finished.stdout.splitlines() if line.endswith("}")]
-    return lines, parquet.table(lines), warnings
+    return lines, parquet.table(lines), warnings, failure
 
 
 KEY = re.compile(r'^\{"id":(\d+),.*?"first_seen":(-?[0-9.]+),.*"sensor":(".*")\}$')
@@ -66,13 +73,16 @@ def record_key(line):
 
 
 class Result:
-    """The merged records of a run, and what the tasks said on stderr."""
+    """The merged records of a run, what the tasks said on stderr, and the
+    tasks that read only part of their files (`partial`: each task's words,
+    naming every file it could not read whole)."""
 
-    def __init__(self, lines, tables, warnings, handshake):
+    def __init__(self, lines, tables, warnings, handshake, partial=()):
         self.lines = sorted(lines, key=record_key)
         self.tables = tables
         self.warnings = warnings
         self.handshake = handshake
+        self.partial = list(partial)
 
     def write(self, directory):
         """records.ndjson, records.parquet and summary.txt (handshake merge) in `directory`."""
@@ -92,15 +102,22 @@ def run(sensors, shards, client, handshake="handshake", retries=2):
 
     `sensors` maps a sensor's name to its capture files, on storage every
     worker can read at those paths; `handshake` is the executable's path on
-    the workers. A task whose worker dies is rerun by Dask; one that fails
-    is retried `retries` times, then its error is raised here.
+    the workers. A task whose worker dies is rerun by Dask, `retries` times
+    at most. A task whose handshake could not read some file whole keeps
+    what it read and is listed in `Result.partial`; any other failure of
+    handshake raises HandshakeFailed, naming every task that failed.
     """
     futures = [client.submit(shard_task, sensor, list(files), shard, shards, handshake,
                              key=f"handshake-{sensor}-{shard}-of-{shards}", pure=True, retries=retries)
                for sensor, files in sorted(sensors.items()) for shard in range(1, shards + 1)]
-    lines, tables, warnings = [], [], []
-    for task_lines, task_table, task_warnings in client.gather(futures):
+    lines, tables, warnings, partial, failed = [], [], [], [], []
+    for task_lines, task_table, task_warnings, failure in client.gather(futures):
         lines += task_lines
         tables.append(task_table)
         warnings += task_warnings
-    return Result(lines, tables, warnings, handshake)
+        if failure is not None:
+            status, message = failure
+            (partial if status in FILE_FAILURES else failed).append(message)
+    if failed:
+        raise HandshakeFailed("; ".join(failed))
+    return Result(lines, tables, warnings, handshake, partial)

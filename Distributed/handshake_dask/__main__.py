@@ -15,16 +15,21 @@ Usage: python -m handshake_dask --output DIR [--shards N] [--handshake PATH]
                                         on this machine (default 2)
 
 Writes DIR/records.ndjson (every record with its "sensor"), DIR/records.parquet
-and DIR/summary.txt (handshake merge), and prints the summary.
+and DIR/summary.txt (handshake merge), and prints the summary. Exits 5 after
+writing them when a file could not be read whole (each such file is named on
+stderr: the run is partial), and 1 with one line when the run failed.
 """
 import argparse
 import glob
 import os
+import shutil
 import sys
 
 from distributed import Client, LocalCluster
 
-from . import run
+from . import HandshakeFailed, run
+
+PARTIAL_RUN = 5
 
 
 def sensors_from(arguments):
@@ -36,6 +41,8 @@ def sensors_from(arguments):
             sys.exit(f"handshake_dask: --sensor {spec}: give NAME=GLOB matching at least one file")
         sensors.setdefault(name, []).extend(files)
     if arguments.sensors_dir:
+        if not os.path.isdir(arguments.sensors_dir):
+            sys.exit(f"handshake_dask: --sensors-dir {arguments.sensors_dir}: not a directory")
         for name in sorted(os.listdir(arguments.sensors_dir)):
             directory = os.path.join(arguments.sensors_dir, name)
             files = sorted(glob.glob(os.path.join(directory, "*.pcap")) + glob.glob(os.path.join(directory, "*.pcapng")))
@@ -61,16 +68,25 @@ def main():
         sys.exit("handshake_dask: --shards must be 1 or more")
     sensors = sensors_from(arguments)
     handshake = os.path.abspath(arguments.handshake) if os.sep in arguments.handshake else arguments.handshake
+    if arguments.scheduler is None and shutil.which(handshake) is None:
+        sys.exit(f"handshake_dask: --handshake {arguments.handshake}: no such executable")
     if arguments.scheduler:
         client = Client(arguments.scheduler)
     else:
         client = Client(LocalCluster(n_workers=arguments.local_workers, threads_per_worker=1, processes=True,
                                      dashboard_address=None))
     with client:
-        result = run(sensors, arguments.shards, client, handshake=handshake)
+        try:
+            result = run(sensors, arguments.shards, client, handshake=handshake)
+        except HandshakeFailed as failure:
+            sys.exit(f"handshake_dask: {failure}")
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     sys.stdout.write(result.write(arguments.output))
+    if result.partial:
+        print(f"handshake_dask: partial run: {len(result.partial)} tasks could not read every file whole",
+              file=sys.stderr)
+        sys.exit(PARTIAL_RUN)
 
 
 if __name__ == "__main__":

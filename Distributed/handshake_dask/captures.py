@@ -14,21 +14,30 @@ PCAPNG_ENHANCED_PACKET = 6
 
 
 def first_packet_time(path):
-    """Seconds of the first packet, or None for a file without one (or not a capture)."""
-    with open(path, "rb") as file:
-        head = file.read(24)
-        if head[:4] in PCAP_MAGICS:
-            order, unit = PCAP_MAGICS[head[:4]]
-            record = file.read(16)
-            if len(record) < 16:
+    """Seconds of the first packet, or None for a file without one (or not
+    a capture, or unreadable: handshake names what is wrong with it)."""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(24)
+            if head[:4] in PCAP_MAGICS:
+                order, unit = PCAP_MAGICS[head[:4]]
+                record = file.read(16)
+                if len(record) < 16:
+                    return None
+                seconds, fraction = struct.unpack(order + "II", record[:8])
+                return seconds + fraction * unit
+            if len(head) < 4 or struct.unpack("<I", head[:4])[0] != PCAPNG_SECTION:
                 return None
-            seconds, fraction = struct.unpack(order + "II", record[:8])
-            return seconds + fraction * unit
-        file.seek(0)
-        return _pcapng_first_time(file)
+            file.seek(0)
+            return _pcapng_first_time(file)
+    except OSError:
+        return None
 
 
 def _pcapng_first_time(file):
+    """None for a file that is not pcapng, or whose block lengths are not
+    the multiples of 4 the format requires (each block moves forward, so a
+    damaged length cannot loop): handshake then says what is wrong."""
     order, resolutions = "<", []
     while True:
         header = file.read(8)
@@ -39,11 +48,13 @@ def _pcapng_first_time(file):
             body = file.read(4)
             order = "<" if body == b"\x4d\x3c\x2b\x1a" else ">"
             length = struct.unpack(order + "I", header[4:])[0]
+            if length < 28 or length % 4:
+                return None
             file.seek(length - 12, 1)
             resolutions = []
             continue
         block_type, length = struct.unpack(order + "II", header)
-        if length < 12:
+        if length < 12 or length % 4:
             return None
         body = file.read(length - 8)
         if block_type == PCAPNG_INTERFACE:

@@ -126,6 +126,78 @@ class RunnerTests(unittest.TestCase):
             self.assertEqual(file.read().splitlines(), result.lines)
 
 
+class FailureTests(unittest.TestCase):
+    """What goes wrong in the field, each one line and a non-zero exit, never a hang or a clean run."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.directory = tempfile.TemporaryDirectory()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.directory.cleanup()
+
+    def path(self, name, data):
+        path = os.path.join(self.directory.name, name)
+        with open(path, "wb") as file:
+            file.write(data)
+        return path
+
+    def runner(self, *arguments):
+        return subprocess.run([sys.executable, "-m", "handshake_dask", "--local-workers", "1", *arguments],
+                              capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+
+    def test_a_pcapng_block_of_length_zero_does_not_loop(self):
+        # A section header whose length is 0: seeking back by it looped for ever.
+        header = struct.pack("<II", captures.PCAPNG_SECTION, 0) + b"\x4d\x3c\x2b\x1a" + bytes(16)
+        self.assertEqual(len(header), 28)
+        self.assertIsNone(captures.first_packet_time(self.path("zero.pcapng", header)))
+        lying = struct.pack("<II", captures.PCAPNG_SECTION, 28) + b"\x4d\x3c\x2b\x1a" + bytes(16) \
+            + struct.pack("<II", captures.PCAPNG_ENHANCED_PACKET, 13) + bytes(8)
+        self.assertIsNone(captures.first_packet_time(self.path("odd.pcapng", lying)))
+
+    def test_a_damaged_file_makes_a_partial_run_that_names_it(self):
+        with open(os.path.join(FIXTURES, "ipv4-loopback.pcap"), "rb") as file:
+            damaged = self.path("damaged.pcap", file.read()[:150])
+        sensors = os.path.join(self.directory.name, "sensors")
+        os.makedirs(os.path.join(sensors, "east"))
+        for name in ("damaged.pcap", "refused.pcap"):
+            source = damaged if name == "damaged.pcap" else os.path.join(FIXTURES, name)
+            with open(source, "rb") as file, open(os.path.join(sensors, "east", name), "wb") as out:
+                out.write(file.read())
+        output = os.path.join(self.directory.name, "out")
+        finished = self.runner("--output", output, "--shards", "1", "--handshake", HANDSHAKE, "--sensors-dir", sensors)
+        self.assertEqual(finished.returncode, 5, finished.stderr)
+        self.assertIn("damaged.pcap is truncated: it ends inside a record at byte 114, after 1 packets",
+                      finished.stderr)
+        self.assertTrue(finished.stderr.endswith(
+            "handshake_dask: partial run: 1 tasks could not read every file whole\n"))
+        # The intact file after the damaged one is read: its refusal is in the records.
+        with open(os.path.join(output, "records.ndjson")) as file:
+            records = [json.loads(line) for line in file]
+        self.assertEqual(sorted(record["handshake"] for record in records), ["refused", "syn_only"])
+
+    def test_a_missing_executable_or_directory_is_one_line(self):
+        finished = self.runner("--output", self.directory.name, "--handshake", "/nonexistent/handshake",
+                               "--sensor", "east=" + os.path.join(FIXTURES, "busy.pcap"))
+        self.assertEqual((finished.returncode, finished.stderr),
+                         (1, "handshake_dask: --handshake /nonexistent/handshake: no such executable\n"))
+        missing = os.path.join(self.directory.name, "nowhere")
+        finished = self.runner("--output", self.directory.name, "--handshake", HANDSHAKE, "--sensors-dir", missing)
+        self.assertEqual((finished.returncode, finished.stderr),
+                         (1, f"handshake_dask: --sensors-dir {missing}: not a directory\n"))
+
+    def test_a_file_that_is_not_a_capture_is_named_and_the_rest_read(self):
+        text = self.path("notes.pcap", b"hello, this is not a capture\n")
+        output = os.path.join(self.directory.name, "text")
+        finished = self.runner("--output", output, "--shards", "1", "--handshake", HANDSHAKE,
+                               "--sensor", "east=" + text, "--sensor", "east=" + os.path.join(FIXTURES, "refused.pcap"))
+        self.assertEqual(finished.returncode, 5, finished.stderr)
+        self.assertIn(f"east: handshake: {text} is not a pcap or pcapng capture: unknown magic 0x68656c6c",
+                      finished.stderr)
+        self.assertTrue(finished.stdout.startswith("connections          1\n"))
+
+
 class WorkerLossTests(unittest.TestCase):
     def test_a_worker_killed_mid_run_is_replaced_and_nothing_is_lost_or_doubled(self):
         with tempfile.TemporaryDirectory() as directory:

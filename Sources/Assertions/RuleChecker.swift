@@ -89,8 +89,8 @@ public struct RuleChecker: ConnectionRenderer {
             return "\(failure.rawValue) (handshake \(record.handshake.rawValue), close \(record.close.rawValue), "
                 + "client \(record.clientState?.rawValue ?? "-"), server \(record.serverState?.rawValue ?? "-"))"
         case .maximumHandshakeRTT(let limit):
-            guard let synAck = record.synToSynAck, let ack = record.synAckToAck, synAck + ack > limit else { return nil }
-            return "handshake took \(DurationText.text(synAck + ack))"
+            guard let rtt = record.handshakeRTT, rtt > limit else { return nil }
+            return "handshake took \(DurationText.text(rtt))"
         case .expectConnections:
             return nil
         case .expectClose(let closes):

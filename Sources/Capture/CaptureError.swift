@@ -27,6 +27,18 @@ public enum CaptureError: Error, Equatable, Sendable {
     case writeFailed(path: String, reason: String)
 }
 
+extension CaptureError {
+    /// Whether it stops only the file it names: the next file of a run
+    /// can still be read (a damaged file among rotated captures).
+    public var stopsOnlyItsFile: Bool {
+        switch self {
+        case .notACapture, .truncated, .corrupt, .unsupportedLinkType, .readFailed: true
+        case .cannotOpen, .badFilter, .noSuchInterface, .permissionDenied, .liveCaptureFailed, .interfaceFailed,
+             .writeFailed: false
+        }
+    }
+}
+
 extension CaptureError: CustomStringConvertible {
     public var description: String {
         switch self {

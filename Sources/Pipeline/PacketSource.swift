@@ -59,6 +59,9 @@ public struct PacketSource {
     /// caller's next timer is due. Returns normally at the end
     /// of input, after `-c` packets, or on Ctrl-C; throws what stopped it
     /// otherwise, after `body` has seen every packet read before the failure.
+    /// A file that fails alone (damaged, not a capture) does not stop the
+    /// files after it: they are read, and at the end every such failure is
+    /// said and the last one thrown, so none is left out unsaid.
     @discardableResult
     public func run(_ body: (CapturedPacket, Position) -> Bool, idle: () -> Double) throws(CaptureError) -> Counts {
         if case .files(let paths) = input {
@@ -72,8 +75,17 @@ public struct PacketSource {
         do throws(CaptureError) {
             switch input {
             case .files(let paths):
+                var failures: [CaptureError] = []
                 for path in paths where !delivery.isDone {
-                    try readFile(path, into: &delivery, body)
+                    do throws(CaptureError) {
+                        try readFile(path, into: &delivery, body)
+                    } catch where error.stopsOnlyItsFile {
+                        failures.append(error)
+                    }
+                }
+                if let last = failures.popLast() {
+                    for failure in failures { Diagnostics.say(failure.description) }
+                    throw last
                 }
             case .live(let interface, let options, let duration):
                 counts.kernel = try capture(on: interface, options: options, duration: duration, into: &delivery, body,

@@ -24,11 +24,14 @@ public struct RecordMerge {
     public enum Failure: Error, CustomStringConvertible {
         case cannotOpen(path: String, reason: String)
         case notARecord(path: String, line: Int, reason: String)
+        /// Reading stopped before the end: an I/O error, or no memory for a line.
+        case readFailed(path: String, line: Int, reason: String)
 
         public var description: String {
             switch self {
             case .cannotOpen(let path, let reason): "cannot open \(path): \(reason)"
             case .notARecord(let path, let line, let reason): "\(path), line \(line): not a connection record: \(reason)"
+            case .readFailed(let path, let line, let reason): "reading \(path), line \(line): \(reason)"
             }
         }
     }
@@ -67,11 +70,19 @@ public struct RecordMerge {
         defer { free(buffer) }
         var number = 0
         while true {
+            errno = 0
             let length = getline(&buffer, &capacity, file)
-            guard length >= 0, let buffer else { break }
+            guard length >= 0, let buffer else {
+                // getline says -1 at the end, and also when it could not grow its buffer (ENOMEM).
+                guard feof(file) != 0, ferror(file) == 0 else {
+                    throw .readFailed(path: path, line: number + 1, reason: String(cString: strerror(errno == 0 ? EIO : errno)))
+                }
+                break
+            }
             number += 1
             let line = String(decoding: UnsafeRawBufferPointer(start: buffer, count: length), as: UTF8.self)
-            let text = line.hasSuffix("\n") ? line.dropLast() : Substring(line)
+            // "\r\n" is one Character, so a CRLF line end goes in one step too.
+            let text = line.hasSuffix("\n") || line.hasSuffix("\r\n") ? line.dropLast() : Substring(line)
             if text.allSatisfy(\.isWhitespace) { continue }
             do throws(ConnectionJSON.ReadError) {
                 records.append(try ConnectionJSON.record(from: text))
@@ -79,6 +90,5 @@ public struct RecordMerge {
                 throw .notARecord(path: path, line: number, reason: error.description)
             }
         }
-        if ferror(file) != 0 { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
     }
 }

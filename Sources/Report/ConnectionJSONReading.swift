@@ -24,7 +24,7 @@ extension ConnectionJSON {
         guard case .object(let object) = value else { throw ReadError(description: "not a JSON object") }
         let fields = Fields(object: object, path: "")
         let rtt = try fields.object("rtt")
-        return ConnectionRecord(
+        let record = ConnectionRecord(
             id: try fields.integer("id"), client: try fields.endpoint("client"), server: try fields.endpoint("server"),
             initiatorKnown: try fields.bool("initiator_known"), firstSeen: try fields.time("first_seen"),
             lastSeen: try fields.time("last_seen"), handshake: try fields.word("handshake"),
@@ -34,13 +34,26 @@ extension ConnectionJSON {
             serverTransitions: try fields.transitions("server_transitions"),
             synToSynAck: try rtt.optionalTime("syn_synack")?.nanosecondsSinceEpoch,
             synAckToAck: try rtt.optionalTime("synack_ack")?.nanosecondsSinceEpoch,
-            clientPackets: try fields.integer("client_packets"), serverPackets: try fields.integer("server_packets"),
-            clientBytes: try fields.integer("client_bytes"), serverBytes: try fields.integer("server_bytes"),
-            clientIPBytes: try fields.integer("client_ip_bytes"), serverIPBytes: try fields.integer("server_ip_bytes"),
-            synRetransmissions: try fields.integer("syn_retransmissions"), anomalies: try fields.anomalies("anomalies"),
-            zeekConnState: try fields.string("zeek_conn_state"), zeekHistory: try fields.string("zeek_history"),
+            clientPackets: try fields.count("client_packets"), serverPackets: try fields.count("server_packets"),
+            clientBytes: try fields.count("client_bytes"), serverBytes: try fields.count("server_bytes"),
+            clientIPBytes: try fields.count("client_ip_bytes"), serverIPBytes: try fields.count("server_ip_bytes"),
+            synRetransmissions: Int(try fields.integer("syn_retransmissions") as UInt32),
+            anomalies: try fields.anomalies("anomalies"),
+            zeekConnState: try fields.zeekConnState("zeek_conn_state"), zeekHistory: try fields.zeekHistory("zeek_history"),
             finishReason: try fields.word("end_reason"), encapsulation: try fields.encapsulation("encapsulation"))
+        guard record.lastSeen >= record.firstSeen else {
+            throw ReadError(description: "last_seen is before first_seen")
+        }
+        return record
     }
+
+    /// The latest time a record may hold, 2^32 seconds after the epoch
+    /// (2106, where pcap's own seconds end): so sums and differences of
+    /// times and durations read back never overflow.
+    static let latestTime: Int64 = 1 << 32 * 1_000_000_000
+    /// The most packets or bytes one record may count: 2^53, what a JSON
+    /// reader's double holds exactly, and far past a week of 100 Gb/s.
+    static let largestCount = 1 << 53
 
     /// One object's members, read with the types the record needs.
     private struct Fields {
@@ -79,11 +92,37 @@ extension ConnectionJSON {
             return value
         }
 
+        /// Packets or bytes: a whole number from 0 to `largestCount`.
+        func count(_ name: String) throws(ReadError) -> Int {
+            guard case .number(let text) = try member(name), let value = Int(text), value >= 0,
+                  value <= ConnectionJSON.largestCount else {
+                throw wrong(name, "a whole number from 0 to \(ConnectionJSON.largestCount)")
+            }
+            return value
+        }
+
+        /// Seconds, from 0 to `latestTime`: a time since the epoch, or a duration.
         func time(_ name: String) throws(ReadError) -> Timestamp {
-            guard case .number(let text) = try member(name), let time = Self.timestamp(text) else {
-                throw wrong(name, "a time in seconds")
+            guard case .number(let text) = try member(name), let time = Self.timestamp(text),
+                  time.nanosecondsSinceEpoch >= 0, time.nanosecondsSinceEpoch < ConnectionJSON.latestTime else {
+                throw wrong(name, "a time in seconds from 0 to 4294967296")
             }
             return time
+        }
+
+        func zeekConnState(_ name: String) throws(ReadError) -> String {
+            let text = try string(name)
+            guard ZeekRow.connStates.contains(text) else {
+                throw wrong(name, "one of " + ZeekRow.connStates.joined(separator: ", "))
+            }
+            return text
+        }
+
+        /// Zeek's letters only: anything else would forge conn.log's fields or rows.
+        func zeekHistory(_ name: String) throws(ReadError) -> String {
+            let text = try string(name)
+            guard text.allSatisfy(ZeekRow.historyLetters.contains) else { throw wrong(name, "Zeek's history letters") }
+            return text
         }
 
         func optionalTime(_ name: String) throws(ReadError) -> Timestamp? {
@@ -151,28 +190,46 @@ extension ConnectionJSON {
             var result: [Anomaly] = []
             for fields in try list(name) {
                 result.append(Anomaly(kind: try fields.word("kind"), sender: try fields.word("from"),
-                                      firstSeen: try fields.time("first_seen"), count: try fields.integer("count")))
+                                      firstSeen: try fields.time("first_seen"),
+                                      count: Int(try fields.integer("count") as UInt32)))
             }
             return result
         }
 
-        /// Seconds with up to nine decimals, exactly: `1796135853.189463`.
+        /// Seconds as JSON writes a number, to the nanosecond: a plain
+        /// decimal with up to nine decimals (`1796135853.189463`, as
+        /// handshake writes), or with an exponent (`1.8e-05`, as jq writes),
+        /// whose digits past the ninth decimal are dropped. Nil past Int64.
         static func timestamp(_ text: Substring) -> Timestamp? {
             let negative = text.hasPrefix("-")
-            let digits = negative ? text.dropFirst() : text
-            let parts = digits.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let seconds = Int64(parts[0]), parts[0].allSatisfy(\.isASCII) else { return nil }
-            var nanoseconds: Int64 = 0
-            if parts.count == 2 {
-                let fraction = parts[1]
-                guard !fraction.isEmpty, fraction.count <= 9, let value = Int64(fraction), value >= 0,
-                      fraction.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-                nanoseconds = value * [1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000,
-                                       1_000_000_000][9 - fraction.count]
+            var mantissa = negative ? text.dropFirst() : text
+            var exponent = 0
+            if let e = mantissa.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+                let power = mantissa[mantissa.index(after: e)...]
+                guard let value = Int(power.hasPrefix("+") ? power.dropFirst() : power), abs(value) <= 30 else { return nil }
+                exponent = value
+                mantissa = mantissa[..<e]
             }
-            let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-            guard !overflow else { return nil }
-            let total = scaled + nanoseconds
+            let parts = mantissa.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+            let whole = parts[0], fraction = parts.count == 2 ? parts[1] : ""
+            guard !whole.isEmpty, parts.count == 1 || !fraction.isEmpty,
+                  (whole + fraction).allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+            guard exponent != 0 || fraction.count <= 9 else { return nil }
+            // The digits, and where the point falls among them once shifted nine places for nanoseconds.
+            let digits = Array((whole + fraction).utf8)
+            let point = whole.count + exponent + 9
+            var total: Int64 = 0
+            for (index, digit) in digits.enumerated() where index < point {
+                let (scaled, overflowed) = total.multipliedReportingOverflow(by: 10)
+                let (sum, carried) = scaled.addingReportingOverflow(Int64(digit - UInt8(ascii: "0")))
+                guard !overflowed, !carried else { return nil }
+                total = sum
+            }
+            for _ in digits.count..<max(point, digits.count) {
+                let (scaled, overflowed) = total.multipliedReportingOverflow(by: 10)
+                guard !overflowed else { return nil }
+                total = scaled
+            }
             return Timestamp(nanosecondsSinceEpoch: negative ? -total : total)
         }
     }

@@ -23,7 +23,7 @@ public struct ConnectionRows: ConnectionRenderer {
 
     public mutating func render(_ event: ConnectionEvent, to output: inout some LineSink) {
         guard case .finished(let record) = event else { return }
-        let handshake = record.synToSynAck.flatMap { first in record.synAckToAck.map { TimeText.milliseconds(first + $0) } }
+        let handshake = record.handshakeRTT.map(TimeText.milliseconds)
         let duration = TimeText.seconds(roundedToMicroseconds: record.lastSeen - record.firstSeen)
         output.write(Self.row([
             String(record.id), record.client.description, record.server.description, record.handshake.rawValue,

@@ -2,16 +2,25 @@
 /// number is seconds, as for `--msl`.
 public enum DurationText {
     public static func nanoseconds(_ text: String) -> Int64? {
-        if let seconds = Double(text), text.first?.isNumber == true {
+        if let seconds = decimal(text) {
             guard seconds < 1e6 else { return nil }
             return Int64(seconds * 1e9)
         }
         let units: [(String, Double)] = [("ns", 1), ("us", 1e3), ("µs", 1e3), ("ms", 1e6), ("s", 1e9), ("m", 60e9)]
         for (suffix, scale) in units where text.hasSuffix(suffix) {
-            guard let value = Double(text.dropLast(suffix.count)), value >= 0, value < 1e6 else { return nil }
+            guard let value = decimal(text.dropLast(suffix.count)), value < 1e6 else { return nil }
             return Int64(value * scale)
         }
         return nil
+    }
+
+    /// A plain decimal, `12` or `1.5`: Double's own parser also takes
+    /// `0x10`, `1e3`, `nan` and `inf`, which no one means in a duration.
+    public static func decimal(_ text: some StringProtocol) -> Double? {
+        let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard !parts[0].isEmpty, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } })
+        else { return nil }
+        return Double(text)
     }
 
     /// `12.345ms`, `2s`: the shortest readable form.

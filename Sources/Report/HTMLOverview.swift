@@ -31,8 +31,7 @@ struct HTMLOverview {
         for failure in shown { failures[failure, default: 0] += 1 }
         if record.finishReason == .portReused { portReused += 1 }
         endings[record.finishReason, default: 0] += 1
-        if let first = record.synToSynAck, let second = record.synAckToAck {
-            let rtt = first + second
+        if let rtt = record.handshakeRTT {
             rtts.record(rtt)
             let position = log10(max(Double(rtt), Self.smallest) / Self.smallest) * Double(Self.binsPerDecade)
             bins[min(bins.count - 1, Int(position))] += 1

@@ -93,7 +93,7 @@ enum HTMLPage {
     }
 
     static func cells(_ record: ConnectionRecord, anomalies: Int) -> [String] {
-        let rtt = record.synToSynAck.flatMap { first in record.synAckToAck.map { TimeText.milliseconds(first + $0) } }
+        let rtt = record.handshakeRTT.map(TimeText.milliseconds)
         return [String(record.id), record.client.description, record.server.description, record.handshake.rawValue,
                 record.close.rawValue, record.clientState?.rawValue ?? "-", record.serverState?.rawValue ?? "-",
                 rtt ?? "-", TimeText.seconds(roundedToMicroseconds: record.lastSeen - record.firstSeen),

@@ -35,18 +35,18 @@ public struct HTMLReport: ConnectionRenderer {
     }
 
     struct Detail {
-        var score: Int
         var id: UInt64
         var html: String
     }
 
     private var histories = ConnectionHistories()
     private var rows: [Row] = []
-    private var details: [Detail] = []
+    private var details: HighestScored<Detail>
     private var overview = HTMLOverview()
 
     public init(detailLimit: Int = 100) {
         self.detailLimit = detailLimit
+        details = HighestScored(limit: detailLimit)
     }
 
     public var events: ReportedEvents { [.segments, .transitions] }
@@ -66,13 +66,8 @@ public struct HTMLReport: ConnectionRenderer {
     /// handshake or a marked segment counts before an ordinary close (`score`:
     /// failures by the thousand, then marked segments).
     private mutating func keepDetail(_ record: ConnectionRecord, _ history: ConnectionHistories.History, score: Int) {
-        guard detailLimit > 0 else { return }
-        if details.count >= detailLimit {
-            guard let weakest = details.indices.min(by: { details[$0].score < details[$1].score }),
-                  details[weakest].score < score else { return }
-            details.remove(at: weakest)
-        }
-        details.append(Detail(score: score, id: record.id, html: Self.detail(record, history)))
+        guard details.wouldKeep(score: score) else { return }
+        details.offer(Detail(id: record.id, html: Self.detail(record, history)), score: score)
     }
 
     /// Whether `end` writes the page; `check --html` writes it itself, with its verdicts.
@@ -99,6 +94,7 @@ public struct HTMLReport: ConnectionRenderer {
 
     /// The whole page, with `check`'s verdicts at the top if there are any.
     public func page(check: [CheckResult] = []) -> [String] {
+        let details = details.items
         let kept = Set(details.map(\.id))
         var rows = rows
         for index in rows.indices where kept.contains(rows[index].id) { rows[index].hasDetail = true }
@@ -115,8 +111,8 @@ public struct HTMLReport: ConnectionRenderer {
         var facts = [("handshake", record.handshake.rawValue), ("close", record.close.rawValue),
                      ("client", record.clientState?.rawValue ?? "-"), ("server", record.serverState?.rawValue ?? "-"),
                      ("ended", record.finishReason.rawValue), ("zeek", record.zeekConnState)]
-        if let first = record.synToSynAck, let second = record.synAckToAck {
-            facts.append(("SYN→ACK", TimeText.milliseconds(first + second) + " ms"))
+        if let rtt = record.handshakeRTT {
+            facts.append(("SYN→ACK", TimeText.milliseconds(rtt) + " ms"))
         }
         parts.append("<dl class=\"facts\">" + facts.map { "<dt>\($0.0)</dt><dd>\(MarkupText.escaped($0.1))</dd>" }.joined()
                      + "</dl>")

@@ -23,9 +23,14 @@ enum JSONValue: Equatable {
         guard parser.isAtEnd else { throw parser.error("text after the value") }
     }
 
+    /// The deepest nesting of lists and objects read: a record nests three
+    /// deep, and each level is a frame of the parser's stack.
+    static let maximumDepth = 64
+
     private struct Parser {
         let text: Substring
         var index: Substring.Index
+        var depth = 0
 
         init(text: Substring) {
             self.text = text
@@ -39,15 +44,21 @@ enum JSONValue: Equatable {
         }
 
         mutating func skipSpaces() {
-            while !isAtEnd, [" ", "\t", "\r", "\n"].contains(text[index]) { index = text.index(after: index) }
+            // "\r\n" is one Character: a CRLF line end.
+            while !isAtEnd, [" ", "\t", "\r", "\n", "\r\n"].contains(text[index]) { index = text.index(after: index) }
         }
 
         mutating func value() throws(ParseError) -> JSONValue {
             skipSpaces()
             guard !isAtEnd else { throw error("a value is missing") }
             switch text[index] {
-            case "{": return try object()
-            case "[": return try array()
+            case "{", "[":
+                guard depth < JSONValue.maximumDepth else {
+                    throw error("lists and objects nested deeper than \(JSONValue.maximumDepth)")
+                }
+                depth += 1
+                defer { depth -= 1 }
+                return text[index] == "{" ? try object() : try array()
             case "\"": return .string(try string())
             case "t": return try literal("true", .bool(true))
             case "f": return try literal("false", .bool(false))

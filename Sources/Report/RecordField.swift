@@ -22,7 +22,10 @@ struct RecordField: Sendable {
     }
 
     enum Value: Sendable {
+        /// A duration or a time: compared as a Double.
         case number(Double)
+        /// A count: compared exactly, ids included.
+        case whole(UInt64)
         case text(String)
         case list([String])
         case endpoint(Endpoint)
@@ -35,6 +38,8 @@ struct RecordField: Sendable {
     /// an enum payload shares its pointer's spare bits with the case, and
     /// LeakSanitizer took the global table's lists for leaks.
     var words: [String] = []
+    /// The largest value a count may hold (a port 65535, an id 2^64 - 1).
+    var largest: UInt64 = 0
     let read: @Sendable (ConnectionRecord) -> Value?
 
     /// The comparisons that mean something for this kind of value.
@@ -52,15 +57,17 @@ struct RecordField: Sendable {
         func failure(_ why: String) -> Result<Value, RecordFilter.ParseError> { .failure(.init(description: why)) }
         switch kind {
         case .count:
-            guard let number = Int(text) else { return failure("\(name) needs a whole number, not '\(text)'") }
-            return .success(.number(Double(number)))
+            guard text.allSatisfy({ $0.isASCII && $0.isNumber }), let number = UInt64(text), number <= largest else {
+                return failure("\(name) needs a whole number from 0 to \(largest), not '\(text)'")
+            }
+            return .success(.whole(number))
         case .duration:
             guard let nanoseconds = DurationText.nanoseconds(text) else {
                 return failure("\(name) needs a duration such as 10ms, 1.5s or 2 (seconds), not '\(text)'")
             }
             return .success(.number(Double(nanoseconds)))
         case .time:
-            guard let seconds = Double(text), seconds.isFinite else {
+            guard let seconds = DurationText.decimal(text) else {
                 return failure("\(name) needs seconds since the epoch, not '\(text)'")
             }
             return .success(.number(seconds))
@@ -85,9 +92,11 @@ struct RecordField: Sendable {
     /// Every field, in the JSON contract's order.
     static let all: [RecordField] = {
         let states = TCPState.allCases.map(\.rawValue)
-        func count(_ name: String, _ read: @escaping @Sendable (ConnectionRecord) -> Int) -> RecordField {
-            RecordField(name: name, kind: .count) { .number(Double(read($0))) }
+        func count<Count: FixedWidthInteger>(_ name: String, largest: Count,
+                                             _ read: @escaping @Sendable (ConnectionRecord) -> Count) -> RecordField {
+            RecordField(name: name, kind: .count, largest: UInt64(largest)) { .whole(UInt64(read($0))) }
         }
+        let largestCount = ConnectionJSON.largestCount
         func duration(_ name: String, _ read: @escaping @Sendable (ConnectionRecord) -> Int64?) -> RecordField {
             RecordField(name: name, kind: .duration) { read($0).map { .number(Double($0)) } }
         }
@@ -95,12 +104,12 @@ struct RecordField: Sendable {
             RecordField(name: name, kind: .word, words: words) { read($0).map(Value.text) }
         }
         return [
-            count("id") { Int($0.id) },
-            count("ip_version") { Int($0.ipVersion) },
+            count("id", largest: UInt64.max) { $0.id },
+            count("ip_version", largest: UInt8(6)) { $0.ipVersion },
             RecordField(name: "client", kind: .endpoint) { .endpoint($0.client) },
             RecordField(name: "server", kind: .endpoint) { .endpoint($0.server) },
-            count("client.port") { Int($0.client.port) },
-            count("server.port") { Int($0.server.port) },
+            count("client.port", largest: UInt16.max) { $0.client.port },
+            count("server.port", largest: UInt16.max) { $0.server.port },
             word("initiator_known", ["true", "false"]) { String($0.initiatorKnown) },
             RecordField(name: "first_seen", kind: .time) { .number(Double($0.firstSeen.nanosecondsSinceEpoch) / 1e9) },
             RecordField(name: "last_seen", kind: .time) { .number(Double($0.lastSeen.nanosecondsSinceEpoch) / 1e9) },
@@ -117,19 +126,18 @@ struct RecordField: Sendable {
             },
             // The whole handshake, SYN to the client's ACK: tshark's tcp.analysis.initial_rtt,
             // and what `check --max-handshake-rtt` limits.
-            duration("rtt") { record in record.synToSynAck.flatMap { first in record.synAckToAck.map { first + $0 } } },
+            duration("rtt") { $0.handshakeRTT },
             duration("rtt.syn_synack") { $0.synToSynAck },
             duration("rtt.synack_ack") { $0.synAckToAck },
-            count("client_packets") { $0.clientPackets },
-            count("server_packets") { $0.serverPackets },
-            count("client_bytes") { $0.clientBytes },
-            count("server_bytes") { $0.serverBytes },
-            count("syn_retransmissions") { $0.synRetransmissions },
+            count("client_packets", largest: largestCount) { max(0, $0.clientPackets) },
+            count("server_packets", largest: largestCount) { max(0, $0.serverPackets) },
+            count("client_bytes", largest: largestCount) { max(0, $0.clientBytes) },
+            count("server_bytes", largest: largestCount) { max(0, $0.serverBytes) },
+            count("syn_retransmissions", largest: Int(UInt32.max)) { max(0, $0.synRetransmissions) },
             RecordField(name: "anomalies", kind: .list, words: Anomaly.Kind.allCases.map(\.rawValue)) {
                 .list($0.anomalies.map(\.kind.rawValue))
             },
-            word("zeek_conn_state", ["S0", "S1", "SF", "REJ", "S2", "S3", "RSTO", "RSTR", "RSTOS0", "RSTRH", "SH", "SHR",
-                                     "OTH"]) { $0.zeekConnState },
+            word("zeek_conn_state", ZeekRow.connStates) { $0.zeekConnState },
             RecordField(name: "zeek_history", kind: .text) { .text($0.zeekHistory) },
             word("end_reason", FinishReason.allCases.map(\.rawValue)) { $0.finishReason.rawValue },
         ]

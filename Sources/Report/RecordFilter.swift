@@ -18,8 +18,10 @@ public struct RecordFilter: Sendable {
     indirect enum Expression: Sendable {
         case comparison(RecordField, Comparison, RecordField.Value)
         case not(Expression)
-        case and(Expression, Expression)
-        case or(Expression, Expression)
+        /// A chain of `and`s or `or`s as one list, not a tree as deep as it is
+        /// long: evaluating (and freeing) a tree of 10,000 `or`s overflowed the stack.
+        case and([Expression])
+        case or([Expression])
     }
 
     enum Comparison: String, Sendable, CaseIterable {
@@ -56,8 +58,8 @@ public struct RecordFilter: Sendable {
             guard let actual = field.value(of: record) else { return false }
             return actual.satisfies(comparison, value)
         case .not(let inner): return !evaluate(inner, record)
-        case .and(let left, let right): return evaluate(left, record) && evaluate(right, record)
-        case .or(let left, let right): return evaluate(left, record) || evaluate(right, record)
+        case .and(let terms): return terms.allSatisfy { evaluate($0, record) }
+        case .or(let terms): return terms.contains { evaluate($0, record) }
         }
     }
 }
@@ -67,6 +69,8 @@ extension RecordField.Value {
     func satisfies(_ comparison: RecordFilter.Comparison, _ wanted: RecordField.Value) -> Bool {
         switch (self, wanted) {
         case (.number(let actual), .number(let value)):
+            return Self.order(actual, comparison, value)
+        case (.whole(let actual), .whole(let value)):
             return Self.order(actual, comparison, value)
         case (.text(let actual), .text(let value)):
             if comparison == .contains { return actual.contains(value) }

@@ -24,6 +24,12 @@ struct RecordFilterParser {
 
     private let tokens: [Token]
     private var position = 0
+    /// Parentheses and `not`s open around the current place.
+    private var depth = 0
+
+    /// The deepest nesting of parentheses and `not`s: each level is a frame
+    /// of the parser's stack and of every evaluation's.
+    static let maximumDepth = 64
 
     init(_ text: String) throws(RecordFilter.ParseError) {
         tokens = try Self.tokens(text)
@@ -55,25 +61,29 @@ struct RecordFilterParser {
     }
 
     private mutating func parseExpression() throws(RecordFilter.ParseError) -> RecordFilter.Expression {
-        var expression = try parseConjunction()
-        while take("or", "||") { expression = .or(expression, try parseConjunction()) }
-        return expression
+        var terms = [try parseConjunction()]
+        while take("or", "||") { terms.append(try parseConjunction()) }
+        return terms.count == 1 ? terms[0] : .or(terms)
     }
 
     private mutating func parseConjunction() throws(RecordFilter.ParseError) -> RecordFilter.Expression {
-        var expression = try parseNegation()
-        while take("and", "&&") { expression = .and(expression, try parseNegation()) }
-        return expression
+        var terms = [try parseNegation()]
+        while take("and", "&&") { terms.append(try parseNegation()) }
+        return terms.count == 1 ? terms[0] : .and(terms)
     }
 
     private mutating func parseNegation() throws(RecordFilter.ParseError) -> RecordFilter.Expression {
-        if take("not", "!") { return .not(try parseNegation()) }
-        if take("(") {
-            let inner = try parseExpression()
-            guard take(")") else { throw Self.failure("expected ')', found \(current.shown)") }
-            return inner
+        let negated = take("not", "!")
+        guard negated || take("(") else { return try parseComparison() }
+        guard depth < Self.maximumDepth else {
+            throw Self.failure("nests parentheses and 'not' deeper than \(Self.maximumDepth)")
         }
-        return try parseComparison()
+        depth += 1
+        defer { depth -= 1 }
+        if negated { return .not(try parseNegation()) }
+        let inner = try parseExpression()
+        guard take(")") else { throw Self.failure("expected ')', found \(current.shown)") }
+        return inner
     }
 
     private mutating func parseComparison() throws(RecordFilter.ParseError) -> RecordFilter.Expression {

@@ -161,6 +161,13 @@ public struct ConnectionRecord: Sendable {
 
     public var ipVersion: UInt8 { client.address.version }
 
+    /// The whole handshake, SYN to the client's ACK (tshark's
+    /// tcp.analysis.initial_rtt), where both parts were seen.
+    public var handshakeRTT: Int64? {
+        guard let synToSynAck, let synAckToAck else { return nil }
+        return synToSynAck + synAckToAck
+    }
+
     /// The client's state changes, in order.
     public var clientTransitions: EndpointTransitions { transitionLog.transitions(of: .client, since: firstSeen) }
     /// The server's state changes, in order.

@@ -12,7 +12,9 @@ public struct ZeekRow: Sendable {
     /// Payload bytes in sequence space (`TCP_Endpoint::Size`).
     public var originatorBytes: Int
     public var responderBytes: Int
+    /// One of `connStates`.
     public var connState: String
+    /// Letters of `historyLetters`.
     public var history: String
     public var missedBytes: Int
     /// What the content says the application protocol is (Zeek's `service`), in the order found.
@@ -22,6 +24,13 @@ public struct ZeekRow: Sendable {
     public var responderPackets: Int
     public var responderIPBytes: Int
     public var encapsulation: EncapsulationPath
+
+    /// Every `conn_state` Zeek writes (base/protocols/conn/main.zeek), in its docs' order.
+    public static let connStates = ["S0", "S1", "SF", "REJ", "S2", "S3", "RSTO", "RSTR", "RSTOS0", "RSTRH", "SH", "SHR",
+                                    "OTH"]
+
+    /// The letters a `history` may hold (Zeek's conn.log docs), `^` for a flipped connection.
+    public static let historyLetters: Set<Character> = Set("^SsHhAaDdFfRrCcTtWwIiQqGgXx")
 
     public init(start: Timestamp, lastTime: Timestamp, originator: Endpoint, responder: Endpoint,
                 originatorBytes: Int, responderBytes: Int, connState: String, history: String, missedBytes: Int,

@@ -59,7 +59,7 @@ struct CommandFailure: Error, CustomStringConvertible {
 
     init(_ error: RecordMerge.Failure) {
         switch error {
-        case .cannotOpen: self.init(.cannotOpenFile, error.description)
+        case .cannotOpen, .readFailed: self.init(.cannotOpenFile, error.description)
         case .notARecord: self.init(.notARecord, error.description)
         }
     }

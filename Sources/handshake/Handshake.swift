@@ -1,7 +1,36 @@
 import ArgumentParser
+import Foundation
+import Pipeline
 
 @main
 struct Handshake: ParsableCommand {
+    /// ArgumentParser's own `main`, but its messages on stderr go through
+    /// `Diagnostics`, so a control character in an argument is escaped.
+    /// The message's own lines stay lines; a line break inside a value the
+    /// message quotes is escaped first (`--where`'s, `-d`'s, `-rFILE`'s).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { print(message) }
+            } else if !message.isEmpty {
+                var quoted = message
+                let values = CommandLine.arguments.dropFirst().flatMap { argument in
+                    [argument, String(argument.drop { $0 != "=" }.dropFirst()), String(argument.dropFirst(2))]
+                }
+                for value in Set(values).sorted(by: { $0.count > $1.count }) where value.contains("\n") {
+                    quoted = quoted.replacingOccurrences(of: value, with: Diagnostics.escaped(value))
+                }
+                Diagnostics.sayUsage(quoted)
+            }
+            Foundation.exit(code.rawValue)
+        }
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "handshake",
         abstract: "Label every TCP connection's lifecycle, for both endpoints, from a capture or a live interface.",

@@ -112,7 +112,7 @@ struct ConnectionJSONTests {
         for (from, to, reason) in [
             ("\"close\":\"rst\"", "\"close\":\"fine\"", "close is not one of fin, simultaneous, rst, none ('fine')"),
             ("\"client_packets\":1", "\"client_packets\":-1.5", "client_packets is not a whole number from "
-                + "-9223372036854775808 to 9223372036854775807"),
+                + "0 to 9007199254740992"),
             ("\"state\":\"SYN_SENT\"", "\"state\":\"SENT\"", "client_transitions.0.state is not one of CLOSED, "
                 + "LISTEN, SYN_SENT, SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK, "
                 + "TIME_WAIT ('SENT')"),

@@ -73,7 +73,15 @@ struct RecordFilterTests {
         ("rtt > fast", "rtt needs a duration such as 10ms, 1.5s or 2 (seconds), not 'fast'"),
         ("server == ::1:8080", "server needs HOST:PORT, [IPv6]:PORT or HOST, not '::1:8080': write [::1]:8080 for a port, "
             + "or [::1:8080] for the address alone"),
-        ("client_bytes >= many", "client_bytes needs a whole number, not 'many'"),
+        ("client_bytes >= many", "client_bytes needs a whole number from 0 to 9007199254740992, not 'many'"),
+        // Every value is checked against what the field can hold (issue 31).
+        ("client.port == 65536", "client.port needs a whole number from 0 to 65535, not '65536'"),
+        ("client.port < -5", "client.port needs a whole number from 0 to 65535, not '-5'"),
+        ("id == -1", "id needs a whole number from 0 to 18446744073709551615, not '-1'"),
+        ("id == 18446744073709551616", "id needs a whole number from 0 to 18446744073709551615, not '18446744073709551616'"),
+        ("rtt > 0x10", "rtt needs a duration such as 10ms, 1.5s or 2 (seconds), not '0x10'"),
+        ("rtt > 1e3ms", "rtt needs a duration such as 10ms, 1.5s or 2 (seconds), not '1e3ms'"),
+        ("first_seen > nan", "first_seen needs seconds since the epoch, not 'nan'"),
         ("close == fin and", "expected a field, found the end"),
         ("(close == fin", "expected ')', found the end"),
         ("close == fin close == rst", "expected 'and', 'or' or the end, found 'close'"),
@@ -83,6 +91,36 @@ struct RecordFilterTests {
     ])
     func aMistakeIsNamed(expression: String, error: String) {
         #expect(throws: RecordFilter.ParseError(description: error)) { try RecordFilter(expression) }
+    }
+
+    /// Each level of nesting is a stack frame: 30,000 parentheses overflowed
+    /// the stack (SIGSEGV) where 64 are more than anyone writes.
+    @Test func nestingIsLimited() throws {
+        let error = RecordFilter.ParseError(description: "nests parentheses and 'not' deeper than 64")
+        let deep: String = String(repeating: "(", count: 30_000) + "close == fin" + String(repeating: ")", count: 30_000)
+        #expect(throws: error) { try RecordFilter(deep) }
+        let negated: String = String(repeating: "not ", count: 65) + "close == fin"
+        #expect(throws: error) { try RecordFilter(negated) }
+        let deepest: String = String(repeating: "(", count: 64) + "close == fin" + String(repeating: ")", count: 64)
+        #expect(try !RecordFilter(deepest).matches(Self.record("refused.pcap")))
+    }
+
+    /// Ids are 64-bit hashes: compared exactly, the largest included, where
+    /// converting one to Int trapped ("Not enough bits").
+    @Test func idsCompareExactlyOverTheWholeRange() throws {
+        var record = try Self.record("refused.pcap")
+        record.id = .max
+        #expect(try !RecordFilter("id == 3").matches(record))
+        #expect(try RecordFilter("id == 18446744073709551615").matches(record))
+        #expect(try !RecordFilter("id == 18446744073709551614").matches(record))
+        #expect(try RecordFilter("id > 9223372036854775807").matches(record))
+    }
+
+    /// A chain of thousands of `or`s is one list, evaluated and freed without recursion.
+    @Test func aLongChainOfOrsIsFine() throws {
+        let filter = try RecordFilter(Array(repeating: "close == fin", count: 50_000).joined(separator: " or ")
+                                      + " or server.port == 9")
+        #expect(try filter.matches(Self.record("refused.pcap")))
     }
 
     /// With `--where`, a connection's earlier events wait for its record:
