@@ -5,8 +5,10 @@ import Wire
 /// One rule of `handshake check`, broken by the connections that fail it.
 public enum CheckRule: Equatable, Sendable {
     case failOn(Failure)
-    /// SYN to the client's ACK of the SYN-ACK, in nanoseconds.
+    /// The last SYN to the client's ACK of the SYN-ACK, in nanoseconds.
     case maximumHandshakeRTT(Int64)
+    /// The client's first SYN to its ESTABLISHED, in nanoseconds: lost SYNs count.
+    case maximumConnectTime(Int64)
     case expectConnections(Int)
     case expectClose(Set<CloseOutcome>)
 
@@ -15,6 +17,7 @@ public enum CheckRule: Equatable, Sendable {
         switch self {
         case .failOn(let failure): "no \(failure.rawValue) connections"
         case .maximumHandshakeRTT(let limit): "handshake RTT at most \(DurationText.text(limit))"
+        case .maximumConnectTime(let limit): "connect time at most \(DurationText.text(limit))"
         case .expectConnections(let count): counted(count, "connection")
         case .expectClose(let closes): "every connection closes with " + closes.map(\.rawValue).sorted().joined(separator: " or ")
         }

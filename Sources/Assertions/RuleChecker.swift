@@ -91,6 +91,10 @@ public struct RuleChecker: ConnectionRenderer {
         case .maximumHandshakeRTT(let limit):
             guard let rtt = record.handshakeRTT, rtt > limit else { return nil }
             return "handshake took \(DurationText.text(rtt))"
+        case .maximumConnectTime(let limit):
+            guard let time = record.clientConnectTime, time > limit else { return nil }
+            return "connect took \(DurationText.text(time)) (handshake RTT \(record.handshakeRTT.map(DurationText.text) ?? "-"), "
+                + "\(counted(record.synRetransmissions, "SYN retransmission")))"
         case .expectConnections:
             return nil
         case .expectClose(let closes):

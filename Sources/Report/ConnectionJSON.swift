@@ -43,6 +43,11 @@ public enum ConnectionJSON {
         appendDuration(record.synToSynAck, to: &line)
         line.append(",\"synack_ack\":")
         appendDuration(record.synAckToAck, to: &line)
+        // Derived from the transitions, so not read back: merge derives it again.
+        line.append("},\"connect_time\":{\"client\":")
+        appendDuration(record.clientConnectTime, to: &line)
+        line.append(",\"server\":")
+        appendDuration(record.serverConnectTime, to: &line)
         line.append("},\"client_packets\":")
         line.append(record.clientPackets)
         line.append(",\"server_packets\":")

@@ -4,12 +4,14 @@ import Wire
 /// `--format table`: one row per connection, written as each finishes, in fixed columns
 /// (like `ss`; a long IPv6 address pushes the rest of its row right). Directions
 /// are labelled: packets and payload bytes client→server/server→client; the
-/// handshake time is the whole SYN→ACK, tshark's `initial_rtt`; durations in
-/// microseconds whatever the capture's precision, so columns stay aligned.
+/// RTT is the handshake's, the last SYN to its ACK (tshark's `initial_rtt`);
+/// CONNECT is how long the client's connect took, its first SYN to its
+/// ESTABLISHED, lost SYNs included; durations in microseconds whatever the
+/// capture's precision, so columns stay aligned.
 public struct ConnectionRows: ConnectionRenderer {
     static let columns: [(String, Int)] = [
         ("ID", 17), ("CLIENT", 22), ("SERVER", 22), ("HANDSHAKE", 13), ("CLOSE", 13), ("CLIENT STATE", 13),
-        ("SERVER STATE", 13), ("SYN→ACK ms", 11), ("DURATION s", 12), ("PKTS C→S/S→C", 14), ("PAYLOAD C→S/S→C", 0),
+        ("SERVER STATE", 13), ("RTT ms", 9), ("CONNECT ms", 11), ("DURATION s", 12), ("PKTS C→S/S→C", 14), ("PAYLOAD C→S/S→C", 0),
     ]
 
     public init() {}
@@ -23,12 +25,13 @@ public struct ConnectionRows: ConnectionRenderer {
 
     public mutating func render(_ event: ConnectionEvent, to output: inout some LineSink) {
         guard case .finished(let record) = event else { return }
-        let handshake = record.handshakeRTT.map(TimeText.milliseconds)
+        let rtt = record.handshakeRTT.map(TimeText.milliseconds)
+        let connect = record.clientConnectTime.map(TimeText.milliseconds)
         let duration = TimeText.seconds(roundedToMicroseconds: record.lastSeen - record.firstSeen)
         output.write(Self.row([
             String(record.id), record.client.description, record.server.description, record.handshake.rawValue,
-            record.close.rawValue, record.clientState?.rawValue ?? "-", record.serverState?.rawValue ?? "-", handshake ?? "-",
-            duration, "\(record.clientPackets)/\(record.serverPackets)", "\(record.clientBytes)/\(record.serverBytes)",
+            record.close.rawValue, record.clientState?.rawValue ?? "-", record.serverState?.rawValue ?? "-", rtt ?? "-",
+            connect ?? "-", duration, "\(record.clientPackets)/\(record.serverPackets)", "\(record.clientBytes)/\(record.serverBytes)",
         ]))
     }
 

@@ -76,15 +76,15 @@ enum HTMLAssets {
       if (note) note.remove();
 
       function matches(row, tokens) {
-        const text = row.slice(0, 13).join(" ").toLowerCase();
+        const text = row.slice(0, column.count).join(" ").toLowerCase();
         return tokens.every((token) => {
-          const compare = /^(rtt|dur)([<>])([0-9.]+)$/.exec(token);
+          const compare = /^(rtt|connect|dur)([<>])([0-9.]+)$/.exec(token);
           if (compare) {
-            const value = row[compare[1] === "rtt" ? 7 : 8];
+            const value = row[{ rtt: column.rtt, connect: column.connect, dur: column.duration }[compare[1]]];
             if (value === null) return false;
             return compare[2] === ">" ? value > Number(compare[3]) : value < Number(compare[3]);
           }
-          if (token === "anomalies") return row[10] > 0;
+          if (token === "anomalies") return row[column.anomalies] > 0;
           return text.includes(token);
         });
       }
@@ -105,8 +105,7 @@ enum HTMLAssets {
         draw();
       }
 
-      // Numbers are kept as numbers to sort; shown with the page's decimals.
-      const decimals = { 7: 3, 8: 6 };
+      // Numbers are kept as numbers to sort; shown with the page's decimals (`decimals`, made with `column`).
       function cell(value, column) {
         const td = document.createElement("td");
         td.textContent = value === null ? "-" : column in decimals ? value.toFixed(decimals[column]) : String(value);
@@ -130,9 +129,9 @@ enum HTMLAssets {
           const row = data[view[position]];
           const tr = document.createElement("tr");
           tr.className = "row";
-          for (let column = 0; column < 13; column++) {
-            const td = cell(row[column], column);
-            if (column === 0 && row[13] === 1) {
+          for (let place = 0; place < column.count; place++) {
+            const td = cell(row[place], place);
+            if (place === column.id && row[column.count] === 1) {
               td.textContent = "";
               const link = document.createElement("a");
               link.href = "#c" + row[0];

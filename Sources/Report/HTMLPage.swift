@@ -10,8 +10,31 @@ enum HTMLPage {
     static let contentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
         + "img-src data:; base-uri 'none'; form-action 'none'"
 
-    static let columns = ["#", "client", "server", "handshake", "close", "client state", "server state", "SYN→ACK ms",
-                          "duration s", "packets c/s", "anomalies", "zeek", "history"]
+    static let columns = ["#", "client", "server", "handshake", "close", "client state", "server state", "RTT ms",
+                          "connect ms", "duration s", "packets c/s", "anomalies", "zeek", "history"]
+    /// Where the script finds the cells it compares, sorts as numbers or
+    /// shows with fixed decimals (`HTMLAssets.script`'s `column`).
+    enum Column: Int, CaseIterable {
+        case id = 0, rtt = 7, connect = 8, duration = 9, anomalies = 11
+
+        var name: String { String(describing: self) }
+        /// Decimals shown: milliseconds to the microsecond, seconds to it too.
+        var decimals: Int? {
+            switch self {
+            case .rtt, .connect: 3
+            case .duration: 6
+            case .id, .anomalies: nil
+            }
+        }
+    }
+
+    /// The script's table of columns: each named one's place, the count, and the decimals.
+    static var columnScript: String {
+        let places = Column.allCases.map { "\($0.name): \($0.rawValue)" }.joined(separator: ", ")
+        let decimals = Column.allCases.compactMap { column in column.decimals.map { "\(column.rawValue): \($0)" } }
+        return "const column = { \(places), count: \(columns.count) };\n"
+            + "const decimals = { \(decimals.joined(separator: ", ")) };"
+    }
 
     static func lines(overview: HTMLOverview, check: [HTMLReport.CheckResult], rows: [HTMLReport.Row],
                       details: [HTMLReport.Detail], detailLimit: Int) -> [String] {
@@ -33,7 +56,7 @@ enum HTMLPage {
         lines += overview.html
         lines.append("<section id=\"connections\"><h2>Connections</h2>")
         lines.append("<p class=\"controls\" hidden><input id=\"filter\" type=\"search\" placeholder=\"filter: text, "
-                     + "rtt>10, dur<1, anomalies\" aria-label=\"filter\"> <span id=\"shown\"></span></p>")
+                     + "rtt>10, connect>1000, dur<1, anomalies\" aria-label=\"filter\"> <span id=\"shown\"></span></p>")
         lines.append("<div id=\"table-frame\"><table id=\"table\"><thead><tr>"
                      + columns.enumerated().map { "<th data-column=\"\($0.offset)\">\(MarkupText.escaped($0.element))</th>" }
                          .joined() + "</tr></thead><tbody>")
@@ -58,6 +81,7 @@ enum HTMLPage {
         lines += details.map(\.html)
         lines.append("</section>")
         lines.append("<script>")
+        lines.append(columnScript)
         lines.append(HTMLAssets.script)
         lines.append("</script>")
         lines.append("</body>")
@@ -94,9 +118,10 @@ enum HTMLPage {
 
     static func cells(_ record: ConnectionRecord, anomalies: Int) -> [String] {
         let rtt = record.handshakeRTT.map(TimeText.milliseconds)
+        let connect = record.clientConnectTime.map(TimeText.milliseconds)
         return [String(record.id), record.client.description, record.server.description, record.handshake.rawValue,
                 record.close.rawValue, record.clientState?.rawValue ?? "-", record.serverState?.rawValue ?? "-",
-                rtt ?? "-", TimeText.seconds(roundedToMicroseconds: record.lastSeen - record.firstSeen),
+                rtt ?? "-", connect ?? "-", TimeText.seconds(roundedToMicroseconds: record.lastSeen - record.firstSeen),
                 "\(record.clientPackets)/\(record.serverPackets)", String(anomalies), record.zeekConnState,
                 record.zeekHistory]
     }
@@ -109,9 +134,9 @@ enum HTMLPage {
     /// A row as the script reads it: the cells in order, numbers as
     /// numbers; the page adds whether it has a ladder (`,1]` or `,0]`).
     static func dataRow(_ cells: [String]) -> String {
-        let numeric: Set<Int> = [0, 7, 8, 10]
         let values = cells.enumerated().map { index, cell in
-            numeric.contains(index) && cell != "-" ? cell : index == 7 ? "null" : MarkupText.jsonString(cell)
+            guard let column = Column(rawValue: index) else { return MarkupText.jsonString(cell) }
+            return cell != "-" ? cell : column.decimals != nil ? "null" : MarkupText.jsonString(cell)
         }
         return "[" + values.joined(separator: ",")
     }

@@ -111,8 +111,11 @@ public struct HTMLReport: ConnectionRenderer {
         var facts = [("handshake", record.handshake.rawValue), ("close", record.close.rawValue),
                      ("client", record.clientState?.rawValue ?? "-"), ("server", record.serverState?.rawValue ?? "-"),
                      ("ended", record.finishReason.rawValue), ("zeek", record.zeekConnState)]
+        if let connect = record.clientConnectTime {
+            facts.append(("connect", TimeText.milliseconds(connect) + " ms"))
+        }
         if let rtt = record.handshakeRTT {
-            facts.append(("SYN→ACK", TimeText.milliseconds(rtt) + " ms"))
+            facts.append(("RTT", TimeText.milliseconds(rtt) + " ms"))
         }
         parts.append("<dl class=\"facts\">" + facts.map { "<dt>\($0.0)</dt><dd>\(MarkupText.escaped($0.1))</dd>" }.joined()
                      + "</dl>")

@@ -129,6 +129,10 @@ struct RecordField: Sendable {
             duration("rtt") { $0.handshakeRTT },
             duration("rtt.syn_synack") { $0.synToSynAck },
             duration("rtt.synack_ack") { $0.synAckToAck },
+            // The client's first SYN to its ESTABLISHED, lost SYNs included: what `check --max-connect-time` limits.
+            duration("connect_time") { $0.clientConnectTime },
+            duration("connect_time.client") { $0.clientConnectTime },
+            duration("connect_time.server") { $0.serverConnectTime },
             count("client_packets", largest: largestCount) { max(0, $0.clientPackets) },
             count("server_packets", largest: largestCount) { max(0, $0.serverPackets) },
             count("client_bytes", largest: largestCount) { max(0, $0.clientBytes) },

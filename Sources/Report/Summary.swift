@@ -2,7 +2,7 @@ import Tracker
 import Wire
 
 /// `--format summary` (or `--summary` after another format): counts by
-/// handshake outcome and close, handshake RTT percentiles, failed
+/// handshake outcome and close, handshake RTT and connect time percentiles, failed
 /// handshakes by server, resets by sender, SYN retransmissions, anomalies.
 /// Everything it keeps is bounded: counters, two histograms, and at most
 /// `maximumServers` servers with failed handshakes.
@@ -15,6 +15,8 @@ public struct Summary: ConnectionRenderer {
     private var closes: [CloseOutcome: Int] = [:]
     private var synToSynAck = DurationHistogram()
     private var synAckToAck = DurationHistogram()
+    private var clientConnectTimes = DurationHistogram()
+    private var serverConnectTimes = DurationHistogram()
     private var failedByServer: [String: (refused: Int, unanswered: Int)] = [:]
     private var failedElsewhere = 0
     private var resetsByClient = 0
@@ -35,6 +37,8 @@ public struct Summary: ConnectionRenderer {
         closes[record.close, default: 0] += 1
         if let rtt = record.synToSynAck { synToSynAck.record(rtt) }
         if let rtt = record.synAckToAck { synAckToAck.record(rtt) }
+        if let time = record.clientConnectTime { clientConnectTimes.record(time) }
+        if let time = record.serverConnectTime { serverConnectTimes.record(time) }
         if record.handshake == .refused || record.handshake == .synOnly {
             let server = record.server.description
             if failedByServer[server] != nil || failedByServer.count < Self.maximumServers {
@@ -70,6 +74,8 @@ public struct Summary: ConnectionRenderer {
             .joined(separator: ", "))
         output.write("handshake RTT        " + Self.percentiles("SYN→SYN-ACK", synToSynAck))
         output.write("                     " + Self.percentiles("SYN-ACK→ACK", synAckToAck))
+        output.write("connect time         " + Self.percentiles("client first SYN→ESTABLISHED", clientConnectTimes))
+        output.write("                     " + Self.percentiles("server first SYN→ESTABLISHED", serverConnectTimes))
         let failed = failedByServer.sorted {
             ($0.value.refused + $0.value.unanswered, $1.key) > ($1.value.refused + $1.value.unanswered, $0.key)
         }

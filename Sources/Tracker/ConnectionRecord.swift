@@ -162,10 +162,32 @@ public struct ConnectionRecord: Sendable {
     public var ipVersion: UInt8 { client.address.version }
 
     /// The whole handshake, SYN to the client's ACK (tshark's
-    /// tcp.analysis.initial_rtt), where both parts were seen.
+    /// tcp.analysis.initial_rtt), where both parts were seen. It starts at
+    /// the last SYN: a connect whose first SYNs were lost took far longer
+    /// (`clientConnectTime`).
     public var handshakeRTT: Int64? {
         guard let synToSynAck, let synAckToAck else { return nil }
         return synToSynAck + synAckToAck
+    }
+
+    /// How long the client's connect took: its first SYN to its
+    /// ESTABLISHED, retransmitted SYNs included (what `connect()` waited,
+    /// Docs/DESIGN.md "Connect time"). Nil where either was not seen.
+    public var clientConnectTime: Int64? {
+        connectTime(to: clientTransitions)
+    }
+
+    /// The server's side of it: the client's first SYN seen to the
+    /// server's ESTABLISHED.
+    public var serverConnectTime: Int64? {
+        connectTime(to: serverTransitions)
+    }
+
+    private func connectTime(to transitions: EndpointTransitions) -> Int64? {
+        guard let start = clientTransitions.first(where: { $0.state == .synSent && !$0.assumed }),
+              let established = transitions.first(where: { $0.state == .established && !$0.assumed }),
+              established.time >= start.time else { return nil }
+        return established.time - start.time
     }
 
     /// The client's state changes, in order.

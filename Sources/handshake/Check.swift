@@ -34,9 +34,13 @@ struct Check: ParsableCommand {
                                valueName: "failures"))
     var failOn: FailureList?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Fail if a handshake (SYN to the client's ACK) takes longer, e.g. 50ms.",
-                               valueName: "duration"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Fail if a handshake (the last SYN to the client's ACK, tshark's "
+                                                        + "initial RTT) takes longer, e.g. 50ms.", valueName: "duration"))
     var maxHandshakeRtt: DurationArgument?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Fail if a client's connect (its first SYN to its ESTABLISHED, lost "
+                                                        + "SYNs included) takes longer, e.g. 1s.", valueName: "duration"))
+    var maxConnectTime: DurationArgument?
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Fail unless exactly this many connections are seen.", valueName: "count"))
     var expectConnections: Int?
@@ -86,14 +90,15 @@ struct Check: ParsableCommand {
         }
         if let expectConnections, expectConnections < 0 { throw ValidationError("--expect-connections must be 0 or more, not \(expectConnections)") }
         if rules.isEmpty, expect == nil, writeExpect == nil {
-            throw ValidationError("give at least one rule (--fail-on, --max-handshake-rtt, --expect-connections, "
-                                  + "--expect-close) or --expect / --write-expect")
+            throw ValidationError("give at least one rule (--fail-on, --max-handshake-rtt, --max-connect-time, "
+                                  + "--expect-connections, --expect-close) or --expect / --write-expect")
         }
     }
 
     var rules: [CheckRule] {
         var rules = (failOn?.failures ?? []).map(CheckRule.failOn)
         if let limit = maxHandshakeRtt { rules.append(.maximumHandshakeRTT(limit.nanoseconds)) }
+        if let limit = maxConnectTime { rules.append(.maximumConnectTime(limit.nanoseconds)) }
         if let expectConnections { rules.append(.expectConnections(expectConnections)) }
         if let expectClose { rules.append(.expectClose(expectClose.closes)) }
         return rules

@@ -45,6 +45,20 @@ struct CheckRuleTests {
         #expect(broken.offenders == ["#5979722980317666 127.0.0.1.57766 → 127.0.0.1.8080: handshake took 57us"])
     }
 
+    /// lost-first-syn.pcap: nftables dropped the client's first SYN, so its
+    /// connect took a second (the kernel's log: SYN_SENT at .766976,
+    /// ESTABLISHED at .771500 a second later) while the handshake's RTT
+    /// was 90 µs. The RTT gate passes it, as tshark's initial_rtt would;
+    /// the connect-time gate does not (issue 33: a 2-second connect passed CI).
+    @Test func maximumConnectTime() throws {
+        #expect(try Self.verdict(.maximumHandshakeRTT(50_000_000), "lost-first-syn.pcap").holds)
+        #expect(try Self.verdict(.maximumConnectTime(50_000_000), "busy.pcap").holds)
+        let broken = try Self.verdict(.maximumConnectTime(500_000_000), "lost-first-syn.pcap")
+        #expect(broken.offenders == ["#3222460648769175 10.99.0.1.42144 → 10.99.0.2.8013: connect took 1004.439ms "
+                                     + "(handshake RTT 90us, 1 SYN retransmission)"])
+        #expect(broken.rule.name == "connect time at most 500ms")
+    }
+
     @Test func expectConnections() throws {
         #expect(try Self.verdict(.expectConnections(100), "busy.pcap").holds)
         let broken = try Self.verdict(.expectConnections(3), "refused.pcap")

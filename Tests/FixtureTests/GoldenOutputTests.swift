@@ -12,7 +12,7 @@ import Tracker
 struct GoldenOutputTests {
     /// The captures whose every format is pinned.
     static let fixtures = ["ipv4-loopback", "half-close", "rst-abort", "refused", "unanswered-syn", "simultaneous-open",
-                           "simultaneous-close", "mid-stream", "lost-fin", "port-reuse"]
+                           "simultaneous-close", "mid-stream", "lost-fin", "port-reuse", "lost-first-syn"]
 
     /// Each golden file's suffix, format and options: every format that
     /// tracks connections, and the steps format in Korean too.
@@ -27,7 +27,7 @@ struct GoldenOutputTests {
     @Test func noGoldenFileIsLeftOver() throws {
         let present = try FileManager.default.contentsOfDirectory(atPath: Self.directory.path)
         #expect(Set(present) == Set(Self.goldenFiles))
-        #expect(Self.goldenFiles.count == 110)
+        #expect(Self.goldenFiles.count == 121)
     }
 
     @Test(arguments: goldenFiles)

@@ -23,7 +23,7 @@ struct JSONContractTests {
             let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
             #expect(Set(object.keys) == Set(Self.stringFields + Self.numberFields + [
                 "client", "server", "initiator_known", "client_state", "server_state", "client_transitions",
-                "server_transitions", "rtt", "anomalies", "encapsulation"]))
+                "server_transitions", "rtt", "connect_time", "anomalies", "encapsulation"]))
             #expect(object["encapsulation"] is [String], "encapsulation in \(fixture)")
             for field in Self.stringFields { #expect(object[field] is String, "\(field) in \(fixture)") }
             for field in Self.numberFields { #expect(object[field] is NSNumber, "\(field) in \(fixture)") }
@@ -32,6 +32,9 @@ struct JSONContractTests {
             #expect(object["server_state"] is String || object["server_state"] is NSNull)
             let rtt = try #require(object["rtt"] as? [String: Any])
             #expect(Set(rtt.keys) == ["syn_synack", "synack_ack"])
+            let connect = try #require(object["connect_time"] as? [String: Any])
+            #expect(Set(connect.keys) == ["client", "server"])
+            for value in connect.values { #expect(value is NSNumber || value is NSNull) }
             for role in ["client", "server"] {
                 let endpoint = try #require(object[role] as? [String: Any])
                 #expect(endpoint["ip"] is String && endpoint["port"] is NSNumber)

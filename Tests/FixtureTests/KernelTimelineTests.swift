@@ -58,9 +58,36 @@ struct KernelTimelineTests {
             comparison.compare(timeline, with: records.flatMap(Self.endpoints), context: name)
         }
         #expect(comparison.differences == [])
-        #expect(comparison.endpoints == 256)
-        #expect(comparison.transitions == 1_253)
+        #expect(comparison.endpoints == 258)
+        #expect(comparison.transitions == 1_263)
         print("kernel timelines of the fixtures: \(comparison.summary)")
+    }
+
+    /// Connect time is what `connect()` waited: the kernel's own SYN_SENT to
+    /// ESTABLISHED of every client socket, within the comparison's tolerance
+    /// at each end. lost-first-syn.pcap's is a second long, its RTT 90 µs.
+    @Test func connectTimesMatchTheKernel() throws {
+        var compared: [String: (kernel: Double, reported: Double)] = [:]
+        for file in Self.timelineFiles {
+            let name = file.replacingOccurrences(of: ".kernel.json", with: "")
+            let timeline = try KernelTimeline.load(FixtureFiles.directory.appendingPathComponent(file))
+            let capture = ["pcap", "pcapng"].map { "\(name).\($0)" }
+                .first { FileManager.default.fileExists(atPath: FixtureFiles.path($0)) } ?? "\(name).pcap"
+            let records = try FixtureTracking.records(FixtureFiles.path(capture))
+            for socket in timeline.sockets where socket.states.first?.state == "SYN_SENT" {
+                guard let sent = socket.states.first?.t,
+                      let established = socket.states.first(where: { $0.state == "ESTABLISHED" })?.t,
+                      let record = records.last(where: { $0.client.description == socket.local
+                                                         && $0.server.description == socket.peer }),
+                      let reported = record.clientConnectTime else { continue }
+                compared["\(name) \(socket.local)"] = (established - sent, Double(reported) / 1e9)
+            }
+        }
+        for (socket, times) in compared {
+            #expect(abs(times.kernel - times.reported) <= 2 * TimelineComparison.tolerance, "\(socket): \(times)")
+        }
+        #expect(compared.count == 125)
+        #expect(compared.values.filter { $0.kernel > 1 }.count == 1)
     }
 
     /// Both endpoints of a record, as the comparison takes them.

@@ -10,7 +10,7 @@ import Wire
 struct ConnectionJSONTests {
     static let contractFields: Set<String> = [
         "id", "ip_version", "client", "server", "initiator_known", "first_seen", "last_seen", "handshake", "close",
-        "client_state", "server_state", "client_transitions", "server_transitions", "rtt", "client_packets",
+        "client_state", "server_state", "client_transitions", "server_transitions", "rtt", "connect_time", "client_packets",
         "server_packets", "client_bytes", "server_bytes", "client_ip_bytes", "server_ip_bytes", "syn_retransmissions", "anomalies", "zeek_conn_state",
         "zeek_history", "end_reason", "encapsulation",
     ]

@@ -32,6 +32,10 @@ struct RecordFilterTests {
         ("rtt < 1s", "refused.pcap", false),
         ("rtt >= 1s", "refused.pcap", false),
         ("not rtt >= 1s", "refused.pcap", true),
+        // lost-first-syn.pcap: the first SYN was dropped, so the connect took a second and the RTT 90 µs.
+        ("connect_time > 1s and rtt < 1ms", "lost-first-syn.pcap", true),
+        ("connect_time.server > 1s", "lost-first-syn.pcap", true),
+        ("connect_time > 1s", "rst-abort.pcap", false),
         ("server == 10.99.0.2:9", "refused.pcap", true),
         ("server == 10.99.0.2", "refused.pcap", true),
         ("server != 10.99.0.2:9", "refused.pcap", false),
@@ -63,7 +67,8 @@ struct RecordFilterTests {
     @Test(arguments: [
         ("rttt > 1", "unknown field 'rttt'; fields: id, ip_version, client, server, client.port, server.port, "
             + "initiator_known, first_seen, last_seen, duration, handshake, close, client_state, server_state, "
-            + "client_transitions, server_transitions, rtt, rtt.syn_synack, rtt.synack_ack, client_packets, "
+            + "client_transitions, server_transitions, rtt, rtt.syn_synack, rtt.synack_ack, connect_time, "
+            + "connect_time.client, connect_time.server, client_packets, "
             + "server_packets, client_bytes, server_bytes, syn_retransmissions, anomalies, zeek_conn_state, "
             + "zeek_history, end_reason"),
         ("close == fine", "'fine' is not a close value: fin, simultaneous, rst, none"),

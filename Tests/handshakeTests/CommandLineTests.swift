@@ -220,7 +220,7 @@ extension CommandLineTests {
     @Test func summaryAfterAnotherFormat() throws {
         let outcome = try Self.handshake(["-r", "refused.pcap", "--format", "table", "--summary"])
         let lines = outcome.stdout.split(separator: "\n")
-        #expect(lines.count == 11)
+        #expect(lines.count == 13)
         #expect(lines[2] == "connections          1")
         #expect(lines.contains("failed handshakes    10.99.0.2.9 refused 1"))
     }
