@@ -44,10 +44,11 @@ public enum ConnectionJSON {
         line.append(",\"synack_ack\":")
         appendDuration(record.synAckToAck, to: &line)
         // Derived from the transitions, so not read back: merge derives it again.
+        let connect = record.connectTimes
         line.append("},\"connect_time\":{\"client\":")
-        appendDuration(record.clientConnectTime, to: &line)
+        appendDuration(connect.client, to: &line)
         line.append(",\"server\":")
-        appendDuration(record.serverConnectTime, to: &line)
+        appendDuration(connect.server, to: &line)
         line.append("},\"client_packets\":")
         line.append(record.clientPackets)
         line.append(",\"server_packets\":")

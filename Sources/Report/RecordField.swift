@@ -132,7 +132,7 @@ struct RecordField: Sendable {
             // The client's first SYN to its ESTABLISHED, lost SYNs included: what `check --max-connect-time` limits.
             duration("connect_time") { $0.clientConnectTime },
             duration("connect_time.client") { $0.clientConnectTime },
-            duration("connect_time.server") { $0.serverConnectTime },
+            duration("connect_time.server") { $0.connectTimes.server },
             count("client_packets", largest: largestCount) { max(0, $0.clientPackets) },
             count("server_packets", largest: largestCount) { max(0, $0.serverPackets) },
             count("client_bytes", largest: largestCount) { max(0, $0.clientBytes) },

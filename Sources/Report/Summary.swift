@@ -37,8 +37,9 @@ public struct Summary: ConnectionRenderer {
         closes[record.close, default: 0] += 1
         if let rtt = record.synToSynAck { synToSynAck.record(rtt) }
         if let rtt = record.synAckToAck { synAckToAck.record(rtt) }
-        if let time = record.clientConnectTime { clientConnectTimes.record(time) }
-        if let time = record.serverConnectTime { serverConnectTimes.record(time) }
+        let connect = record.connectTimes
+        if let time = connect.client { clientConnectTimes.record(time) }
+        if let time = connect.server { serverConnectTimes.record(time) }
         if record.handshake == .refused || record.handshake == .synOnly {
             let server = record.server.description
             if failedByServer[server] != nil || failedByServer.count < Self.maximumServers {

@@ -170,25 +170,19 @@ public struct ConnectionRecord: Sendable {
         return synToSynAck + synAckToAck
     }
 
-    /// How long the client's connect took: its first SYN to its
-    /// ESTABLISHED, retransmitted SYNs included (what `connect()` waited,
-    /// Docs/DESIGN.md "Connect time"). Nil where either was not seen.
-    public var clientConnectTime: Int64? {
-        connectTime(to: clientTransitions)
+    /// How long each side took to connect, in nanoseconds: the client from
+    /// its first SYN to its ESTABLISHED, retransmitted SYNs included (what
+    /// `connect()` waited), the server from that first SYN seen to its own
+    /// ESTABLISHED. Nil where either end was not seen (or only assumed).
+    public var connectTimes: (client: Int64?, server: Int64?) {
+        let offsets = transitionLog.connectOffsets()
+        guard let start = offsets.synSent else { return (nil, nil) }
+        func since(_ end: Int64?) -> Int64? { end.flatMap { $0 >= start ? $0 - start : nil } }
+        return (since(offsets.clientEstablished), since(offsets.serverEstablished))
     }
 
-    /// The server's side of it: the client's first SYN seen to the
-    /// server's ESTABLISHED.
-    public var serverConnectTime: Int64? {
-        connectTime(to: serverTransitions)
-    }
-
-    private func connectTime(to transitions: EndpointTransitions) -> Int64? {
-        guard let start = clientTransitions.first(where: { $0.state == .synSent && !$0.assumed }),
-              let established = transitions.first(where: { $0.state == .established && !$0.assumed }),
-              established.time >= start.time else { return nil }
-        return established.time - start.time
-    }
+    /// The client's side of `connectTimes`: what `check --max-connect-time` limits.
+    public var clientConnectTime: Int64? { connectTimes.client }
 
     /// The client's state changes, in order.
     public var clientTransitions: EndpointTransitions { transitionLog.transitions(of: .client, since: firstSeen) }

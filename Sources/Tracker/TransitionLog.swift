@@ -124,6 +124,35 @@ public struct TransitionLog: Sendable {
         }
     }
 
+    /// Where the connects start and end, as offsets from the base, in one
+    /// pass without decoding entries: the client's first SYN_SENT and each
+    /// side's first ESTABLISHED (an assumed one is not a connect).
+    func connectOffsets() -> (synSent: Int64?, clientEstablished: Int64?, serverEstablished: Int64?) {
+        let synSent = Self.code(of: .synSent), established = Self.code(of: .established)
+        var found: (synSent: Int64?, clientEstablished: Int64?, serverEstablished: Int64?) = (nil, nil, nil)
+        var position = 0, lastOffset: Int64 = 0
+        while position < bytes.count {
+            let tag = bytes[position]
+            if tag & Tag.sameTime == 0 {
+                (lastOffset, position) = offset(at: position + 1, tag: tag)
+            } else {
+                position += 1
+            }
+            let code = tag & Tag.state, isServer = tag & Tag.server != 0
+            if code == synSent, !isServer, found.synSent == nil { found.synSent = lastOffset }
+            if code == established {
+                if isServer {
+                    if found.serverEstablished == nil { found.serverEstablished = lastOffset }
+                } else if found.clientEstablished == nil {
+                    found.clientEstablished = lastOffset
+                }
+                // The handshake is at the start of the log: the close need not be read.
+                if found.synSent != nil, found.clientEstablished != nil, found.serverEstablished != nil { break }
+            }
+        }
+        return found
+    }
+
     // MARK: - Reading
 
     /// One decoded entry: whose, what, its offset from the base, and where the next begins.
