@@ -35,18 +35,31 @@ public struct CheckReport: Sendable {
             add(verdict.rule.name, classname: "handshake.check.rules", details: details,
                 failure: verdict.holds ? nil : message)
         }
+        // JUnit names stay put from run to run, so CI history follows each
+        // test: what changes (ids, ephemeral ports) goes in the body, and
+        // connections of the same name are told apart by their order.
+        var named: [String: Int] = [:]
         for comparison in comparisons {
-            add(comparison.name, classname: "handshake.check.expect", details: comparison.differences,
-                failure: comparison.holds ? nil : "differs from the expectation")
+            named[comparison.name, default: 0] += 1
+            let ordinal = named[comparison.name, default: 1]
+            add(comparison.line, testName: ordinal == 1 ? comparison.name : "\(comparison.name) [\(ordinal)]",
+                classname: "handshake.check.expect",
+                details: (comparison.seen.map { ["seen: \($0)"] } ?? []) + comparison.differences,
+                printed: comparison.differences, failure: comparison.holds ? nil : "differs from the expectation")
         }
         let broken = broken
         lines.append("check: " + (broken == 0 ? "all \(cases.count) checks hold" : "\(broken) of \(cases.count) checks failed")
             + ", " + counted(connections, "connection") + " judged")
     }
 
-    private mutating func add(_ name: String, classname: String, details: [String], failure: String?) {
-        lines.append((failure == nil ? "PASS " : "FAIL ") + name)
-        lines += details.map { "  " + $0 }
-        cases.append(JUnitReport.TestCase(classname: classname, name: name, failure: failure.map { ($0, details) }))
+    /// One check: printed as `line` with `printed` below it (its details,
+    /// unless given), and a JUnit test case named `testName` (the line,
+    /// unless given) whose failure holds the details.
+    private mutating func add(_ line: String, testName: String? = nil, classname: String, details: [String],
+                              printed: [String]? = nil, failure: String?) {
+        lines.append((failure == nil ? "PASS " : "FAIL ") + line)
+        lines += (printed ?? details).map { "  " + $0 }
+        cases.append(JUnitReport.TestCase(classname: classname, name: testName ?? line,
+                                          failure: failure.map { ($0, details) }, output: failure == nil ? details : []))
     }
 }

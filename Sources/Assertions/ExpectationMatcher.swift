@@ -63,7 +63,8 @@ public struct ExpectationMatcher: Sendable {
         }
         guard let best else {
             if unexpected.count < Self.maximumListed {
-                unexpected.append(.init(name: "unexpected \(Self.describe(record))", differences: [
+                unexpected.append(.init(name: "unexpected \(ExpectedConnections.Connection(record).label)",
+                                        seen: Self.describe(record), differences: [
                     "- nothing",
                     "+ a connection (handshake \(record.handshake.rawValue), close \(record.close.rawValue))",
                 ]))
@@ -74,7 +75,7 @@ public struct ExpectationMatcher: Sendable {
         }
         waiting[best.key]?.removeFirst()
         let entry = expected[best.index]
-        outcomes[best.index] = .init(name: "\(Self.name(best.index, entry)) (\(Self.describe(record)))",
+        outcomes[best.index] = .init(name: Self.name(best.index, entry), seen: Self.describe(record),
                                      differences: entry.differences(from: record))
     }
 

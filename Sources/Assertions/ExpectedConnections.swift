@@ -100,6 +100,7 @@ public struct ExpectedConnections: Codable, Equatable, Sendable {
             endpoint.address.isIPv6 ? "[\(endpoint.address)]:\(endpoint.port)" : "\(endpoint.address):\(endpoint.port)"
         }
 
+        /// `10.99.0.1 → 10.99.0.2:8001`: the client's address (no port) and the server.
         var label: String { "\(client ?? "any client") → \(server)" }
 
         /// `- expected` / `+ seen` lines for every field that differs.
@@ -131,10 +132,25 @@ public struct ExpectedConnections: Codable, Equatable, Sendable {
 
     /// The comparison of one expected connection, or of one seen that nothing expected.
     public struct Comparison: Sendable {
+        /// What stays the same from run to run: the entry, or for a
+        /// connection nothing expected its client's address and server
+        /// (`unexpected 10.99.0.1 → 10.99.0.2:8001`). JUnit's test name.
         public var name: String
+        /// The connection seen, with what changes each run (its id and
+        /// ephemeral port): `#7438428579564337 10.99.0.1.40127 → 10.99.0.2.9`.
+        public var seen: String?
         /// Empty when it matched: `- expected` and `+ seen` lines otherwise.
         public var differences: [String]
         public var holds: Bool { differences.isEmpty }
+
+        public init(name: String, seen: String? = nil, differences: [String]) {
+            self.name = name
+            self.seen = seen
+            self.differences = differences
+        }
+
+        /// How `check` prints it: the name, then the connection seen.
+        public var line: String { seen.map { "\(name) (\($0))" } ?? name }
     }
 
     /// Matches expected connections to seen ones in order (each seen one

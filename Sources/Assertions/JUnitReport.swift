@@ -11,11 +11,15 @@ public enum JUnitReport {
         public var name: String
         /// nil when it passed.
         public var failure: (message: String, details: [String])?
+        /// What a passing case saw, as `system-out` (a failure's details say it).
+        public var output: [String]
 
-        public init(classname: String, name: String, failure: (message: String, details: [String])?) {
+        public init(classname: String, name: String, failure: (message: String, details: [String])?,
+                    output: [String] = []) {
             self.classname = classname
             self.name = name
             self.failure = failure
+            self.output = output
         }
     }
 
@@ -35,7 +39,12 @@ public enum JUnitReport {
         for testCase in cases {
             let opening = "    <testcase classname=\"\(MarkupText.escaped(testCase.classname))\" name=\"\(MarkupText.escaped(testCase.name))\""
             guard let failure = testCase.failure else {
-                lines.append(opening + "/>")
+                if testCase.output.isEmpty {
+                    lines.append(opening + "/>")
+                } else {
+                    lines.append(opening + "><system-out>" + MarkupText.escaped(testCase.output.joined(separator: "\n"))
+                                 + "</system-out></testcase>")
+                }
                 continue
             }
             lines.append(opening + ">")

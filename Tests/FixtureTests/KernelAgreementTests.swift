@@ -31,7 +31,7 @@ struct KernelAgreementTests {
         .filter { $0.hasSuffix(".expected.json") }.sorted() ?? []
 
     @Test func everyScenarioIsRecorded() {
-        #expect(Self.expectationFiles.count == 28)
+        #expect(Self.expectationFiles.count == 29)
     }
 
     @Test(arguments: expectationFiles)

@@ -58,8 +58,8 @@ struct KernelTimelineTests {
             comparison.compare(timeline, with: records.flatMap(Self.endpoints), context: name)
         }
         #expect(comparison.differences == [])
-        #expect(comparison.endpoints == 258)
-        #expect(comparison.transitions == 1_263)
+        #expect(comparison.endpoints == 458)
+        #expect(comparison.transitions == 2_263)
         print("kernel timelines of the fixtures: \(comparison.summary)")
     }
 
@@ -86,7 +86,7 @@ struct KernelTimelineTests {
         for (socket, times) in compared {
             #expect(abs(times.kernel - times.reported) <= 2 * TimelineComparison.tolerance, "\(socket): \(times)")
         }
-        #expect(compared.count == 125)
+        #expect(compared.count == 225)
         #expect(compared.values.filter { $0.kernel > 1 }.count == 1)
     }
 
