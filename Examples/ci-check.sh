@@ -27,7 +27,7 @@ ip netns exec "$ns" python3 -m http.server 8080 --bind 127.0.0.1 >/dev/null 2>&1
 
 # Judge live traffic for 4 seconds; keep the packets and a JUnit report for the CI system.
 ip netns exec "$ns" "$handshake" check -i lo --duration 4s -w "$out/ci.pcap" --junit "$out/handshake.xml" \
-    --fail-on refused,unanswered,reset,half-open --max-connect-time 200ms --expect-close fin \
+    --fail-on refused,unanswered,reset,half_open --max-connect-time 200ms --expect-close fin \
     --server 127.0.0.1:8080 'tcp port 8080' &
 check=$!
 sleep 1

@@ -175,7 +175,7 @@ class FailureTests(unittest.TestCase):
         # The intact file after the damaged one is read: its refusal is in the records.
         with open(os.path.join(output, "records.ndjson")) as file:
             records = [json.loads(line) for line in file]
-        self.assertEqual(sorted(record["handshake"] for record in records), ["refused", "syn_only"])
+        self.assertEqual(sorted(record["handshake"] for record in records), ["refused", "unanswered"])
 
     def test_a_missing_executable_or_directory_is_one_line(self):
         finished = self.runner("--output", self.directory.name, "--handshake", "/nonexistent/handshake",

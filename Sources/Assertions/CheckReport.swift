@@ -48,8 +48,9 @@ public struct CheckReport: Sendable {
                 printed: comparison.differences, failure: comparison.holds ? nil : "differs from the expectation")
         }
         let broken = broken
-        lines.append("check: " + (broken == 0 ? "all \(cases.count) checks hold" : "\(broken) of \(cases.count) checks failed")
-            + ", " + counted(connections, "connection") + " judged")
+        let outcome = cases.isEmpty ? "no rule given" // --write-expect alone: nothing held or failed
+            : broken == 0 ? "all \(cases.count) checks hold" : "\(broken) of \(cases.count) checks failed"
+        lines.append("check: \(outcome), " + counted(connections, "connection") + " judged")
     }
 
     /// One check: printed as `line` with `printed` below it (its details,

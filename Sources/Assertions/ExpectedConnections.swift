@@ -43,14 +43,14 @@ public struct ExpectedConnections: Codable, Equatable, Sendable {
                 }
                 return text
             }
-            func one<Value: RawRepresentable & CaseIterable>(_ key: CodingKeys, _: Value.Type) throws -> String?
-                where Value.RawValue == String {
+            /// The word as handshake writes it now, an alias read as its word.
+            func one<Value: Vocabulary>(_ key: CodingKeys, _: Value.Type) throws -> String? {
                 guard let text = try values.decodeIfPresent(String.self, forKey: key) else { return nil }
-                guard Value(rawValue: text) != nil else {
+                guard let value = Value(word: text) else {
                     throw DecodingError.dataCorruptedError(forKey: key, in: values, debugDescription:
-                        "\(Self.quoted(text)) is not one of " + Value.allCases.map(\.rawValue).joined(separator: ", "))
+                        "\(Self.quoted(text)) is not one of " + Value.words.joined(separator: ", "))
                 }
-                return text
+                return value.rawValue
             }
             func states(_ key: CodingKeys) throws -> [String]? {
                 guard let list = try values.decodeIfPresent([String].self, forKey: key) else { return nil }

@@ -33,7 +33,9 @@ public final class PacketDumper {
             throw .writeFailed(path: path, reason: "libpcap could not allocate a writer")
         }
         guard let dumper = pcap_dump_open(dead, path) else {
-            let reason = String(cString: pcap_geterr(dead))
+            // libpcap's words start with the path ("x.pcap: No such file…"), which the error already names.
+            var reason = String(cString: pcap_geterr(dead))
+            if reason.hasPrefix(path + ": ") { reason.removeFirst(path.count + 2) }
             pcap_close(dead)
             throw .writeFailed(path: path, reason: reason)
         }

@@ -130,17 +130,16 @@ extension ConnectionJSON {
             return try time(name)
         }
 
-        func word<Word: RawRepresentable & CaseIterable>(_ name: String) throws(ReadError) -> Word
-            where Word.RawValue == String {
+        /// A word of its vocabulary, or an alias: records of earlier versions read.
+        func word<Word: Vocabulary>(_ name: String) throws(ReadError) -> Word {
             let text = try string(name)
-            guard let word = Word(rawValue: text) else {
-                throw wrong(name, "one of " + Word.allCases.map(\.rawValue).joined(separator: ", ") + " ('\(text)')")
+            guard let word = Word(word: text) else {
+                throw wrong(name, "one of " + Word.words.joined(separator: ", ") + " ('\(text)')")
             }
             return word
         }
 
-        func optionalWord<Word: RawRepresentable & CaseIterable>(_ name: String) throws(ReadError) -> Word?
-            where Word.RawValue == String {
+        func optionalWord<Word: Vocabulary>(_ name: String) throws(ReadError) -> Word? {
             if case .null = try member(name) { return nil }
             return try word(name) as Word
         }

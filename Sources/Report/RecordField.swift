@@ -38,6 +38,8 @@ struct RecordField: Sendable {
     /// an enum payload shares its pointer's spare bits with the case, and
     /// LeakSanitizer took the global table's lists for leaks.
     var words: [String] = []
+    /// Other words read as `words` (`syn_only` for `unanswered`), by word.
+    var aliases: [String: String] = [:]
     /// The largest value a count may hold (a port 65535, an id 2^64 - 1).
     var largest: UInt64 = 0
     let read: @Sendable (ConnectionRecord) -> Value?
@@ -72,8 +74,10 @@ struct RecordField: Sendable {
             }
             return .success(.number(seconds))
         case .word, .list:
-            guard words.contains(text) else { return failure("'\(text)' is not a \(name) value: " + words.joined(separator: ", ")) }
-            return .success(.text(text))
+            guard let word = words.contains(text) ? text : aliases[text] else {
+                return failure("'\(text)' is not a \(name) value: " + words.joined(separator: ", "))
+            }
+            return .success(.text(word))
         case .text:
             return .success(.text(text))
         case .endpoint:
@@ -103,6 +107,12 @@ struct RecordField: Sendable {
         func word(_ name: String, _ words: [String], _ read: @escaping @Sendable (ConnectionRecord) -> String?) -> RecordField {
             RecordField(name: name, kind: .word, words: words) { read($0).map(Value.text) }
         }
+        func word<Word: Vocabulary>(_ name: String, _: Word.Type,
+                                    _ read: @escaping @Sendable (ConnectionRecord) -> Word?) -> RecordField {
+            RecordField(name: name, kind: .word, words: Word.words, aliases: Word.aliases.mapValues(\.rawValue)) {
+                read($0).map { .text($0.rawValue) }
+            }
+        }
         return [
             count("id", largest: UInt64.max) { $0.id },
             count("ip_version", largest: UInt8(6)) { $0.ipVersion },
@@ -114,10 +124,10 @@ struct RecordField: Sendable {
             RecordField(name: "first_seen", kind: .time) { .number(Double($0.firstSeen.nanosecondsSinceEpoch) / 1e9) },
             RecordField(name: "last_seen", kind: .time) { .number(Double($0.lastSeen.nanosecondsSinceEpoch) / 1e9) },
             duration("duration") { $0.lastSeen - $0.firstSeen },
-            word("handshake", HandshakeOutcome.allCases.map(\.rawValue)) { $0.handshake.rawValue },
-            word("close", CloseOutcome.allCases.map(\.rawValue)) { $0.close.rawValue },
-            word("client_state", states) { $0.clientState?.rawValue },
-            word("server_state", states) { $0.serverState?.rawValue },
+            word("handshake", HandshakeOutcome.self) { $0.handshake },
+            word("close", CloseOutcome.self) { $0.close },
+            word("client_state", TCPState.self) { $0.clientState },
+            word("server_state", TCPState.self) { $0.serverState },
             RecordField(name: "client_transitions", kind: .list, words: states) {
                 .list($0.clientTransitions.map(\.state.rawValue))
             },
@@ -143,7 +153,7 @@ struct RecordField: Sendable {
             },
             word("zeek_conn_state", ZeekRow.connStates) { $0.zeekConnState },
             RecordField(name: "zeek_history", kind: .text) { .text($0.zeekHistory) },
-            word("end_reason", FinishReason.allCases.map(\.rawValue)) { $0.finishReason.rawValue },
+            word("end_reason", FinishReason.self) { $0.finishReason },
         ]
     }()
 }

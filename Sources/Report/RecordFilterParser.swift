@@ -2,8 +2,11 @@
 ///
 ///     expression := conjunction (("or" | "||") conjunction)*
 ///     conjunction := negation (("and" | "&&") negation)*
-///     negation := ("not" | "!") negation | "(" expression ")" | FIELD OPERATOR VALUE
+///     negation := ("not" | "!") negation | "(" expression ")" | FIELD OPERATOR VALUE | FIELD "in" SET
+///     set := "{" VALUE ("," VALUE | VALUE)* "}"
 ///
+/// `in` is tshark's set membership (`tcp.port in {80 443}`): any of the
+/// values, with or without commas; `contains` any of them for a list field.
 /// A value is a word (`CLOSE_WAIT`, `10ms`, `10.0.0.2:5432`, `[2001:db8::1]:443`)
 /// or text in double quotes.
 struct RecordFilterParser {
@@ -93,6 +96,7 @@ struct RecordFilterParser {
             throw Self.failure("unknown field '\(name)'; fields: " + RecordField.all.map(\.name).joined(separator: ", "))
         }
         let operatorToken = advance()
+        if case .word(let word) = operatorToken, word.lowercased() == "in" { return try parseSet(of: field) }
         let text: String
         switch operatorToken {
         case .symbol(let symbol): text = symbol
@@ -119,6 +123,30 @@ struct RecordFilterParser {
         }
     }
 
+    /// `FIELD in {A, B}`: `FIELD == A or FIELD == B` (`contains` for a list field).
+    private mutating func parseSet(of field: RecordField) throws(RecordFilter.ParseError) -> RecordFilter.Expression {
+        let comparison: RecordFilter.Comparison = field.kind == .list ? .contains : .equal
+        guard field.comparisons.contains(comparison) else { throw Self.failure("\(field.name) takes no set of values") }
+        guard take("{") else { throw Self.failure("expected '{' after \(field.name) in, found \(current.shown)") }
+        var terms: [RecordFilter.Expression] = []
+        while !take("}") {
+            let token = advance()
+            switch token {
+            case .word(let value), .quoted(let value):
+                switch field.value(value) {
+                case .success(let parsed): terms.append(.comparison(field, comparison, parsed))
+                case .failure(let error): throw error
+                }
+            case .symbol(","):
+                continue
+            default:
+                throw Self.failure("expected a value or '}' in \(field.name)'s set, found \(token.shown)")
+            }
+        }
+        guard !terms.isEmpty else { throw Self.failure("\(field.name) in {} holds no value") }
+        return terms.count == 1 ? terms[0] : .or(terms)
+    }
+
     private static func failure(_ why: String) -> RecordFilter.ParseError { .init(description: why) }
 
     /// Words run until a space, a parenthesis, an operator character or a quote.
@@ -129,7 +157,7 @@ struct RecordFilterParser {
         while let first = characters.first {
             if first.isWhitespace {
                 characters = characters.dropFirst()
-            } else if first == "(" || first == ")" {
+            } else if "(){},".contains(first) {
                 tokens.append(.symbol(String(first)))
                 characters = characters.dropFirst()
             } else if first == "\"" {
@@ -142,7 +170,7 @@ struct RecordFilterParser {
                 tokens.append(.symbol(String(symbol)))
                 characters = characters.dropFirst(symbol.count)
             } else {
-                let word = characters.prefix { !$0.isWhitespace && !"()\"".contains($0) && !operatorCharacters.contains($0) }
+                let word = characters.prefix { !$0.isWhitespace && !"(){},\"".contains($0) && !operatorCharacters.contains($0) }
                 tokens.append(.word(String(word)))
                 characters = characters.dropFirst(word.count)
             }

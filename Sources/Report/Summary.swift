@@ -40,7 +40,7 @@ public struct Summary: ConnectionRenderer {
         let connect = record.connectTimes
         if let time = connect.client { clientConnectTimes.record(time) }
         if let time = connect.server { serverConnectTimes.record(time) }
-        if record.handshake == .refused || record.handshake == .synOnly {
+        if record.handshake == .refused || record.handshake == .unanswered {
             let server = record.server.description
             if failedByServer[server] != nil || failedByServer.count < Self.maximumServers {
                 var failures = failedByServer[server] ?? (0, 0)
@@ -50,9 +50,12 @@ public struct Summary: ConnectionRenderer {
                 failedElsewhere += 1
             }
         }
-        // Zeek's history: R is an RST from the originator (client), r from the responder.
-        if record.zeekHistory.utf8.contains(UInt8(ascii: "R")) { resetsByClient += 1 }
-        if record.zeekHistory.utf8.contains(UInt8(ascii: "r")) { resetsByServer += 1 }
+        // Zeek's history: R is an RST from the originator (client), r from the
+        // responder. A refusal's RST is counted with the failed handshakes, not here.
+        if record.handshake != .refused {
+            if record.zeekHistory.utf8.contains(UInt8(ascii: "R")) { resetsByClient += 1 }
+            if record.zeekHistory.utf8.contains(UInt8(ascii: "r")) { resetsByServer += 1 }
+        }
         synRetransmissions += record.synRetransmissions
         if record.synRetransmissions > 0 { connectionsRetransmittingSYN += 1 }
         // An anomaly is kept per kind and sender: a connection where both
@@ -65,7 +68,7 @@ public struct Summary: ConnectionRenderer {
     }
 
     public mutating func end(to output: inout some LineSink) {
-        let handshakeOrder: [HandshakeOutcome] = [.complete, .simultaneous, .partial, .notSeen, .refused, .synOnly,
+        let handshakeOrder: [HandshakeOutcome] = [.complete, .simultaneous, .partial, .midStream, .refused, .unanswered,
                                                   .stray]
         let closeOrder: [CloseOutcome] = [.fin, .simultaneous, .rst, .none]
         output.write("connections          \(connections)")

@@ -3,11 +3,11 @@ import Wire
 /// How a connection's handshake and close turned out, and its record.
 extension Connection {
     var handshake: HandshakeOutcome {
-        if !initiatorKnown { return observations.contains(.onlyResets) ? .stray : .notSeen }
+        if !initiatorKnown { return observations.contains(.onlyResets) ? .stray : .midStream }
         if observations.contains(.simultaneousOpen) { return .simultaneous }
         if observations.contains(.refused) { return .refused }
         let firstSYNSeen = observations.contains(.firstSYN)
-        if firstSYNSeen, synAckTime == nil, !transitionLog.contains(.server) { return .synOnly }
+        if firstSYNSeen, synAckTime == nil, !transitionLog.contains(.server) { return .unanswered }
         if firstSYNSeen, synAckTime != nil, handshakeACKTime != nil { return .complete }
         return .partial
     }

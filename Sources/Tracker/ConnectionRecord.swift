@@ -1,7 +1,7 @@
 import Wire
 
 /// Which side of a connection an endpoint is.
-public enum Role: String, Sendable, CaseIterable {
+public enum Role: String, Vocabulary {
     /// Sent the first SYN without ACK (or received the first SYN-ACK).
     case client
     case server
@@ -25,27 +25,30 @@ public struct StateTransition: Equatable, Sendable {
 }
 
 /// How the opening went.
-public enum HandshakeOutcome: String, Sendable, CaseIterable {
+public enum HandshakeOutcome: String, Vocabulary {
     /// SYN, SYN-ACK and ACK all seen.
     case complete
     /// Both sides sent a SYN (simultaneous open).
     case simultaneous
     /// SYN(s) with no answer.
-    case synOnly = "syn_only"
+    case unanswered
     /// The SYN was answered with RST.
     case refused
     /// Part of a handshake: it began before the capture or did not finish.
     case partial
     /// Picked up mid-stream: no handshake segment seen.
-    case notSeen = "not_seen"
+    case midStream = "mid_stream"
     /// Nothing but RSTs on a pair with no connection seen: the reset of a
     /// connection the capture missed, or backscatter (Zeek logs each such
     /// row as `OTH` with history `R`).
     case stray
+
+    /// What records said before there was one vocabulary.
+    public static let aliases: [String: HandshakeOutcome] = ["syn_only": .unanswered, "not_seen": .midStream]
 }
 
 /// How the connection ended.
-public enum CloseOutcome: String, Sendable, CaseIterable {
+public enum CloseOutcome: String, Vocabulary {
     case fin
     /// The FINs crossed: both ends went through CLOSING.
     case simultaneous
@@ -54,7 +57,7 @@ public enum CloseOutcome: String, Sendable, CaseIterable {
 }
 
 /// Why a connection left the table.
-public enum FinishReason: String, Sendable, CaseIterable {
+public enum FinishReason: String, Vocabulary {
     /// Both endpoints reached CLOSED.
     case closed
     /// Idle longer than its state's timeout.
@@ -69,7 +72,7 @@ public enum FinishReason: String, Sendable, CaseIterable {
 
 /// Something unusual about a connection, counted per kind and sender.
 public struct Anomaly: Equatable, Sendable {
-    public enum Kind: String, Sendable, CaseIterable {
+    public enum Kind: String, Vocabulary {
         /// An RST whose sequence number is outside the receiver's window (ignored).
         case rstOutOfWindow = "rst_out_of_window"
         /// Payload, SYN or FIN sent again (tshark's tcp.analysis.retransmission).

@@ -1,6 +1,6 @@
 /// An endpoint's connection state, RFC 9293 §3.3.2. LISTEN is never
 /// reported: a server's list starts at SYN_RECEIVED (or CLOSED for a refusal).
-public enum TCPState: String, Sendable, CaseIterable {
+public enum TCPState: String, Vocabulary {
     case closed = "CLOSED"
     case listen = "LISTEN"
     case synSent = "SYN_SENT"

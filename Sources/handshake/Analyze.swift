@@ -33,6 +33,11 @@ struct Analyze: ParsableCommand {
     @Flag(name: .customShort("D"), help: "List the interfaces that can be captured on, then exit.")
     var listInterfaces = false
 
+    /// tcpdump's flags that print packets (-x, -X, -A their bytes, -e their
+    /// link-layer header), typed by habit: taken only to say what to use instead.
+    @Flag(name: [.customShort("x"), .customShort("X"), .customShort("A"), .customShort("e")], help: .hidden)
+    var packetPrinting: Int
+
     // Parsed here, not as ExpressibleByArgument: ArgumentParser lists six
     // or more values one per line in its error, nine lines for one typo.
     @Option(help: "What to print (see Formats below).", transform: { text in
@@ -81,6 +86,10 @@ struct Analyze: ParsableCommand {
 
     func validate() throws {
         if listInterfaces { return }
+        if packetPrinting > 0 {
+            throw ValidationError("-x, -X, -A and -e print packets (their bytes, their link-layer header) in tcpdump; "
+                                  + "handshake prints connections: --format segments lists each TCP segment as tcpdump does")
+        }
         try capture.requireInput()
         if let connectionEndpoint, ConnectionCriterion(endpoint: connectionEndpoint) == nil {
             throw ValidationError(ConnectionCriterion.usageError("--conn", connectionEndpoint))

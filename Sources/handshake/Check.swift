@@ -165,6 +165,7 @@ struct Check: ParsableCommand {
         let verdict = CheckReport(verdicts: judged.results, comparisons: judged.expectation?.comparisons ?? [],
                                   connections: judged.connections, allowsEmpty: allowEmpty)
         for line in verdict.lines { output.write(line) }
+        if let writeExpect { output.write("check: wrote " + counted(judged.connections, "connection") + " to \(writeExpect)") }
         output.flush()
         try CommandFailure.check(output)
 
@@ -203,7 +204,7 @@ struct Check: ParsableCommand {
 struct FailureList: ExpressibleByArgument {
     var failures: [Failure]
     init?(argument: String) {
-        let parts = argument.split(separator: ",").map { Failure(rawValue: String($0)) }
+        let parts = argument.split(separator: ",").map { Failure(word: $0) }
         guard !parts.isEmpty, !parts.contains(where: { $0 == nil }) else { return nil }
         failures = parts.compactMap { $0 }
     }

@@ -45,8 +45,9 @@ struct Handshake: ParsableCommand {
               handshake check -r ci.pcap --fail-on refused,reset --max-handshake-rtt 50ms
 
             tcpdump's flags that mean the same here are accepted: -r, -i, -c, -w, -s, -B (values joined or \
-            apart: -rFILE), -n/-nn (no effect: nothing is resolved), -v, -D, and a trailing filter. Others (-e, \
-            -X, -A, -t, -q, -l) are not: handshake prints connections, not packets.
+            apart: -rFILE), -n/-nn (no effect: nothing is resolved), -v, -D, and a trailing filter. Those that \
+            print packets (-x, -X, -A, -e) are answered with what to use instead (--format segments); others (-t, \
+            -q, -l) are not taken: handshake prints connections, not packets.
 
             'handshake help analyze', 'handshake help check' and 'handshake help merge' list every option.
             """,

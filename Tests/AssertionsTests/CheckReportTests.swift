@@ -62,7 +62,7 @@ struct CheckReportTests {
         (#"{"connections": [{"server": "10.0.0.2:80", "close": "fine"}]}"#,
          "connections.0.close: 'fine' is not one of fin, simultaneous, rst, none"),
         (#"{"connections": [{"server": "10.0.0.2:80", "handshake": "done"}]}"#,
-         "connections.0.handshake: 'done' is not one of complete, simultaneous, syn_only, refused, partial, not_seen, stray"),
+         "connections.0.handshake: 'done' is not one of complete, simultaneous, unanswered, refused, partial, mid_stream, stray"),
         (#"{"connections": [{"server": "10.0.0.2:80", "server_transitions": ["SYN_RECEIVED", "PASS"]}]}"#,
          "connections.0.server_transitions: 'PASS' is not a state: CLOSED, LISTEN, SYN_SENT, SYN_RECEIVED, "
             + "ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK, TIME_WAIT"),

@@ -36,6 +36,18 @@ struct RecordFilterTests {
         ("connect_time > 1s and rtt < 1ms", "lost-first-syn.pcap", true),
         ("connect_time.server > 1s", "lost-first-syn.pcap", true),
         ("connect_time > 1s", "rst-abort.pcap", false),
+        // tshark's `in {…}`: any of the values, commas or not; `contains` any of them for a list.
+        ("handshake in {refused, unanswered}", "refused.pcap", true),
+        ("handshake in {refused unanswered}", "unanswered-syn.pcap", true),
+        ("handshake in {complete}", "refused.pcap", false),
+        ("server.port in {80, 443, 9}", "refused.pcap", true),
+        ("not server in {10.99.0.2:9, [2001:db8::1]:443}", "refused.pcap", false),
+        ("anomalies in {zero_window, retransmission}", "unanswered-syn.pcap", true),
+        // One vocabulary; the words of before read as aliases.
+        ("handshake == unanswered", "unanswered-syn.pcap", true),
+        ("handshake == syn_only", "unanswered-syn.pcap", true),
+        ("handshake == not_seen", "mid-stream.pcap", true),
+        ("handshake != mid_stream", "mid-stream.pcap", false),
         ("server == 10.99.0.2:9", "refused.pcap", true),
         ("server == 10.99.0.2", "refused.pcap", true),
         ("server != 10.99.0.2:9", "refused.pcap", false),
@@ -93,6 +105,11 @@ struct RecordFilterTests {
         ("close fin", "expected an operator after close, found 'fin'"),
         ("zeek_history == \"Sr", "a quote is not closed"),
         ("", "is empty"),
+        ("handshake in {}", "handshake in {} holds no value"),
+        ("handshake in {refused", "expected a value or '}' in handshake's set, found the end"),
+        ("handshake in refused", "expected '{' after handshake in, found 'refused'"),
+        ("handshake in {done}", "'done' is not a handshake value: complete, simultaneous, unanswered, refused, partial, "
+            + "mid_stream, stray"),
     ])
     func aMistakeIsNamed(expression: String, error: String) {
         #expect(throws: RecordFilter.ParseError(description: error)) { try RecordFilter(expression) }

@@ -32,7 +32,7 @@ struct FailureTests {
         let record = outcome.record
         #expect(outcome.statistics.connections == 1)
         #expect(record.synRetransmissions == 2)
-        #expect(record.handshake == .synOnly)
+        #expect(record.handshake == .unanswered)
         #expect(record.clientTrace == "SYN_SENT@0")
         #expect(record.serverState == nil)
         #expect(record.serverTransitions.isEmpty)

@@ -124,11 +124,12 @@ struct BrowserTests {
     }
 
     /// `check --html`: the report with the verdicts at its top, each broken
-    /// rule's connections linked to their ladders.
+    /// rule's connections linked to their ladders (a refusal is not also a
+    /// reset: rst-abort.pcap's RST breaks the second rule).
     @Test func checkWritesTheReportWithItsVerdicts() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("check-\(UUID().uuidString).html").path
-        let outcome = try CommandLineTests.handshake(["check", "-r", "refused.pcap", "--fail-on", "refused,reset",
-                                                      "--html", path])
+        let outcome = try CommandLineTests.handshake(["check", "-r", "refused.pcap", "-r", "rst-abort.pcap",
+                                                      "--fail-on", "refused,reset", "--html", path])
         #expect(outcome.status == 1)
         let page = try Self.load(path)
         #expect(page.console.isEmpty, "\(page.console)")

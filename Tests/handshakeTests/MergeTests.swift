@@ -72,4 +72,20 @@ struct MergeTests {
         #expect(both.status == 64)
         #expect(both.stderr.hasPrefix("Error: give --records or packets (-r, -i), not both\n"))
     }
+
+    /// Records written before there was one vocabulary (`syn_only`,
+    /// `not_seen`) read as today's words, and are written in them.
+    @Test func recordsOfEarlierVersionsRead() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let today = try CommandLineTests.handshake(["-r", "unanswered-syn.pcap", "-r", "mid-stream.pcap", "--format", "json"])
+        #expect(today.stdout.contains("\"handshake\":\"unanswered\"") && today.stdout.contains("\"handshake\":\"mid_stream\""))
+        let old = directory.appendingPathComponent("old.ndjson").path
+        try today.stdout.replacingOccurrences(of: "\"handshake\":\"unanswered\"", with: "\"handshake\":\"syn_only\"")
+            .replacingOccurrences(of: "\"handshake\":\"mid_stream\"", with: "\"handshake\":\"not_seen\"")
+            .write(toFile: old, atomically: true, encoding: .utf8)
+        let merged = try CommandLineTests.handshake(["merge", "--format", "json", old])
+        #expect(merged.status == 0, "\(merged.stderr)")
+        #expect(Self.sortedLines(merged.stdout) == Self.sortedLines(today.stdout))
+    }
 }

@@ -40,7 +40,7 @@ struct ToolHabitTests {
         #expect(version.stdout == "handshake 0.22.0\n")
         let help = try Self.handshake(["--help"])
         #expect(help.stdout.contains("tcpdump's flags that mean the same here are accepted: -r, -i, -c, -w, -s, -B"))
-        #expect(help.stdout.contains("Others (-e,"))
+        #expect(help.stdout.contains("Those that print packets (-x, -X, -A, -e) are\nanswered with what to use instead (--format segments)"))
     }
 
     /// Before: the summary followed the records on stdout, and the first
@@ -79,6 +79,28 @@ struct ToolHabitTests {
                                           "--allow-empty"])
         #expect(allowed.status == 0)
         #expect(allowed.stdout == "PASS no reset connections\ncheck: all 1 checks hold, 0 connections judged\n")
+    }
+
+    /// tcpdump's packet-printing flags are answered with what to use
+    /// instead; before, `-X` was an unknown option and `-w` into a missing
+    /// directory named the path twice; `check --write-expect` alone said
+    /// "all 0 checks hold" (issue 33).
+    @Test func tcpdumpHabitsAreAnswered() throws {
+        for flag in ["-X", "-x", "-A", "-e"] {
+            let outcome = try Self.handshake(["-r", "refused.pcap", flag])
+            #expect(outcome.status == 64)
+            #expect(outcome.stderr.hasPrefix("Error: -x, -X, -A and -e print packets (their bytes, their link-layer "
+                                             + "header) in tcpdump; handshake prints connections: --format segments "
+                                             + "lists each TCP segment as tcpdump does\n"))
+        }
+        let missing = try Self.handshake(["-r", "refused.pcap", "-w", "/nonexistent/dir/x.pcap"])
+        #expect(missing.status == 11)
+        #expect(missing.stderr == "handshake: writing /nonexistent/dir/x.pcap: No such file or directory\n")
+        let expect = FileManager.default.temporaryDirectory.appendingPathComponent("expect-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: expect) }
+        let written = try Self.handshake(["check", "-r", "refused.pcap", "--write-expect", expect])
+        #expect(written.status == 0)
+        #expect(written.stdout == "check: no rule given, 1 connection judged\ncheck: wrote 1 connection to \(expect)\n")
     }
 
     /// The README's table of exit codes lists each code the tool uses, once.
