@@ -31,12 +31,21 @@ public struct ExpectationMatcher: Sendable {
     /// Each key's entries not matched yet, in file order.
     private var waiting: [Key: ArraySlice<Int>] = [:]
     private var outcomes: [ExpectedConnections.Comparison?]
+    /// How many connections each entry has taken (one at most, but for an entry with `count`).
+    private var taken: [Int]
+    /// How many of an entry's connections differ from it.
+    private var differing: [Int]
     private var unexpected: [ExpectedConnections.Comparison] = []
     private var unlisted = 0
+
+    /// The connections of an entry with `count` that differ, listed one by one; those beyond are counted.
+    static let maximumListedPerEntry = 5
 
     public init(_ expectation: ExpectedConnections) {
         expected = expectation.connections
         outcomes = Array(repeating: nil, count: expected.count)
+        taken = Array(repeating: 0, count: expected.count)
+        differing = Array(repeating: 0, count: expected.count)
         var filed: [Key: [Int]] = [:]
         for (index, entry) in expected.enumerated() {
             // The decoder refused an entry whose endpoints do not parse.
@@ -73,17 +82,42 @@ public struct ExpectationMatcher: Sendable {
             }
             return
         }
-        waiting[best.key]?.removeFirst()
         let entry = expected[best.index]
-        outcomes[best.index] = .init(name: Self.name(best.index, entry), seen: Self.describe(record),
-                                     differences: entry.differences(from: record))
+        taken[best.index] += 1
+        if taken[best.index] == entry.count ?? 1 { waiting[best.key]?.removeFirst() }
+        let differences = entry.differences(from: record)
+        guard entry.count != nil else {
+            outcomes[best.index] = .init(name: Self.name(best.index, entry), seen: Self.describe(record),
+                                         differences: differences)
+            return
+        }
+        // One of several alike: each that differs is named, up to a few; the rest are counted.
+        var outcome = outcomes[best.index] ?? .init(name: Self.name(best.index, entry), differences: [])
+        if !differences.isEmpty {
+            differing[best.index] += 1
+            if differing[best.index] <= Self.maximumListedPerEntry {
+                outcome.differences += [Self.describe(record) + ":"] + differences.map { "  " + $0 }
+            }
+        }
+        outcomes[best.index] = outcome
     }
 
     /// One comparison per entry, in file order, then the unexpected connections.
     public var comparisons: [ExpectedConnections.Comparison] {
         var comparisons = outcomes.enumerated().map { index, outcome in
-            outcome ?? .init(name: Self.name(index, expected[index]),
-                             differences: ["- a connection \(expected[index].label)", "+ none seen"])
+            let entry = expected[index]
+            guard let count = entry.count else {
+                return outcome ?? .init(name: Self.name(index, entry),
+                                        differences: ["- a connection \(entry.label)", "+ none seen"])
+            }
+            var comparison = outcome ?? .init(name: Self.name(index, entry), differences: [])
+            if taken[index] < count {
+                comparison.differences.insert(contentsOf: ["- \(counted(count, "connection"))",
+                                                           "+ \(counted(taken[index], "connection")) seen"], at: 0)
+            }
+            let unlisted = differing[index] - Self.maximumListedPerEntry
+            if unlisted > 0 { comparison.differences.append("… and \(unlisted) more differ") }
+            return comparison
         }
         comparisons += unexpected
         if unlisted > 0 {

@@ -12,10 +12,15 @@ import Wire
 ///
 /// Only `server` is required; every other field is checked only if given.
 /// `client` may omit the port, since ephemeral ports change between runs.
+/// An entry with `count` stands for that many connections alike
+/// (`{"server": "10.0.0.2:5432", "count": 30, "handshake": "complete",
+/// "close": "fin"}`): it takes the first `count` connections it fits.
 public struct ExpectedConnections: Codable, Equatable, Sendable {
-    public struct Connection: Codable, Equatable, Sendable {
+    public struct Connection: Codable, Hashable, Sendable {
         public var client: String?
         public var server: String
+        /// How many connections the entry stands for; nil is one.
+        public var count: Int?
         public var handshake: String?
         public var close: String?
         public var clientState: String?
@@ -24,7 +29,7 @@ public struct ExpectedConnections: Codable, Equatable, Sendable {
         public var serverTransitions: [String]?
 
         enum CodingKeys: String, CodingKey {
-            case client, server, handshake, close
+            case client, server, count, handshake, close
             case clientState = "client_state", serverState = "server_state"
             case clientTransitions = "client_transitions", serverTransitions = "server_transitions"
         }
@@ -63,6 +68,11 @@ public struct ExpectedConnections: Codable, Equatable, Sendable {
             // Required: missing or null is an error, not a server named "".
             server = try endpoint(.server, values.decode(String.self, forKey: .server))
             client = try values.decodeIfPresent(String.self, forKey: .client).map { try endpoint(.client, $0) }
+            count = try values.decodeIfPresent(Int.self, forKey: .count)
+            if let count, count < 1 {
+                throw DecodingError.dataCorruptedError(forKey: .count, in: values,
+                                                       debugDescription: "\(count) is not a count of connections (1 or more)")
+            }
             handshake = try one(.handshake, HandshakeOutcome.self)
             close = try one(.close, CloseOutcome.self)
             clientState = try one(.clientState, TCPState.self)
@@ -100,8 +110,35 @@ public struct ExpectedConnections: Codable, Equatable, Sendable {
             endpoint.address.isIPv6 ? "[\(endpoint.address)]:\(endpoint.port)" : "\(endpoint.address):\(endpoint.port)"
         }
 
-        /// `10.99.0.1 → 10.99.0.2:8001`: the client's address (no port) and the server.
-        var label: String { "\(client ?? "any client") → \(server)" }
+        /// `10.99.0.1 → 10.99.0.2:8001`: the client's address (no port) and
+        /// the server; `30 × any client → …` for an entry of 30.
+        public var label: String { (count.map { "\($0) × " } ?? "") + "\(client ?? "any client") → \(server)" }
+
+        /// How much of a connection `--write-expect` pins.
+        public enum Level: String, CaseIterable, Sendable {
+            /// Per server, how many connections ended how: `count`,
+            /// `handshake` and `close`; reusable across runs of a workload.
+            case outcome
+            /// Per connection, its outcomes and both final states.
+            case states
+            /// Per connection, every state each end went through (the default).
+            case transitions
+        }
+
+        /// This entry with only what `level` pins.
+        public func pinned(to level: Level) -> Connection {
+            var entry = self
+            if level != .transitions {
+                entry.clientTransitions = nil
+                entry.serverTransitions = nil
+            }
+            if level == .outcome {
+                entry.client = nil
+                entry.clientState = nil
+                entry.serverState = nil
+            }
+            return entry
+        }
 
         /// `- expected` / `+ seen` lines for every field that differs.
         func differences(from record: ConnectionRecord) -> [String] {

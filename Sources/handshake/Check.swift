@@ -64,6 +64,12 @@ struct Check: ParsableCommand {
     @Option(help: ArgumentHelp("Write the connections seen as an expect file to edit.", valueName: "file"))
     var writeExpect: String?
 
+    @Option(help: ArgumentHelp("How much --write-expect pins: outcome (per server: how many connections ended how, "
+                               + "reusable across runs of a workload), states (per connection: outcomes and final "
+                               + "states), or transitions (per connection: every state; the default).",
+                               valueName: "level"))
+    var writeExpectLevel: ExpectedConnections.Connection.Level = .transitions
+
     @Option(help: ArgumentHelp("Also write the result as JUnit XML.", valueName: "file"))
     var junit: String?
 
@@ -87,6 +93,9 @@ struct Check: ParsableCommand {
         }
         if let server, ConnectionCriterion(endpoint: server) == nil {
             throw ValidationError(ConnectionCriterion.usageError("--server", server))
+        }
+        if writeExpect == nil, writeExpectLevel != .transitions {
+            throw ValidationError("--write-expect-level goes with --write-expect")
         }
         if let expectConnections, expectConnections < 0 { throw ValidationError("--expect-connections must be 0 or more, not \(expectConnections)") }
         if rules.isEmpty, expect == nil, writeExpect == nil {
@@ -142,7 +151,7 @@ struct Check: ParsableCommand {
         let output = LineOutput(fd: STDOUT_FILENO)
         let checker = RuleChecker(rules: rules, server: server.flatMap { .init(endpoint: $0) }, filter: filter,
                                   expectation: expected,
-                                  expectFile: expectFile.map { ExpectFileWriter(to: $0.lines) })
+                                  expectFile: expectFile.map { ExpectFileWriter(to: $0.lines, level: writeExpectLevel) })
         // Records hold no segments to draw ladders from.
         var report = HTMLReport(detailLimit: records.isEmpty ? 100 : 0)
         report.writesAtEnd = false
@@ -236,3 +245,4 @@ struct DurationArgument: ExpressibleByArgument {
         text = argument
     }
 }
+extension ExpectedConnections.Connection.Level: ExpressibleByArgument {}

@@ -10,9 +10,10 @@ import Wire
 /// and an edited expectation shows a readable `- expected` / `+ seen` diff.
 struct ExpectationTests {
     /// `--write-expect`'s text for `records`, written as they finish.
-    static func expectFile(_ records: [ConnectionRecord]) -> String {
+    static func expectFile(_ records: [ConnectionRecord],
+                           level: ExpectedConnections.Connection.Level = .transitions) -> String {
         let text = LineBuffer()
-        var writer = ExpectFileWriter(to: text)
+        var writer = ExpectFileWriter(to: text, level: level)
         writer.begin()
         for record in records { writer.add(record) }
         writer.end()
@@ -96,6 +97,54 @@ struct ExpectationTests {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let whole = try encoder.encode(ExpectedConnections(connections: records.map(ExpectedConnections.Connection.init)))
         #expect(Self.expectFile(records) == String(decoding: whole, as: UTF8.self) + "\n")
+    }
+
+    /// `--write-expect-level`: what each level pins, still JSONEncoder's
+    /// text; `outcome` is one entry per server and way of ending, counted
+    /// (busy.pcap: a hundred complete connections closed with FINs; refused.pcap: one refusal).
+    @Test func aLevelPinsLess() throws {
+        let records = try CheckRuleTests.records("busy.pcap") + CheckRuleTests.records("refused.pcap")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        for level in ExpectedConnections.Connection.Level.allCases {
+            let text = Self.expectFile(records, level: level)
+            let read = try JSONDecoder().decode(ExpectedConnections.self, from: Data(text.utf8))
+            #expect(text == String(decoding: try encoder.encode(read), as: UTF8.self) + "\n", "\(level)")
+            let comparisons = read.compare(with: records)
+            #expect(comparisons.allSatisfy { $0.holds }, "\(level)")
+            switch level {
+            case .outcome:
+                #expect(read.connections.map(\.label) == ["100 × any client → 10.99.0.2:8006", "any client → 10.99.0.2:9"])
+                #expect(read.connections.map(\.close) == ["fin", "rst"])
+            case .states:
+                #expect(read.connections.count == 101)
+                #expect(read.connections.allSatisfy { $0.clientTransitions == nil && $0.clientState != nil })
+            case .transitions:
+                #expect(read.connections.allSatisfy { $0.clientTransitions != nil })
+            }
+        }
+    }
+
+    /// An entry with `count` takes that many connections it fits: fewer is
+    /// a failure, more are unexpected, and those that differ are named (five,
+    /// then counted).
+    @Test func anEntryOfSeveralTakesThatMany() throws {
+        let records = try CheckRuleTests.records("busy.pcap")
+        func entry(_ count: Int, close: String = "fin") throws -> ExpectedConnections {
+            try JSONDecoder().decode(ExpectedConnections.self, from: Data(
+                #"{"connections": [{"server": "10.99.0.2:8006", "count": \#(count), "close": "\#(close)"}]}"#.utf8))
+        }
+        #expect(try entry(100).compare(with: records).map(\.line) == ["connection 1: 100 × any client → 10.99.0.2:8006"])
+        let fewer = try entry(101).compare(with: records)
+        #expect(fewer.map(\.differences) == [["- 101 connections", "+ 100 connections seen"]])
+        let more = try entry(98).compare(with: records)
+        #expect(more.count == 3)
+        #expect(more[1].name == "unexpected 10.99.0.1 → 10.99.0.2:8006")
+        let differing = try entry(100, close: "rst").compare(with: records)[0].differences
+        #expect(differing.count == 5 * 3 + 1)
+        #expect(differing[0].hasPrefix("#") && differing[1] == "  - close: rst" && differing[2] == "  + close: fin")
+        #expect(differing.last == "… and 95 more differ")
+        #expect(throws: DecodingError.self) { _ = try entry(0) }
     }
 
     /// Matching as connections finish pairs them as the batch rule does,

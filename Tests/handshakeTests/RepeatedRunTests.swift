@@ -1,13 +1,14 @@
 import Foundation
 import Testing
 
-/// JUnit test names are what CI history follows, so they must stay put
-/// from run to run (issue 33: each held a connection id and an ephemeral
-/// port, and a CI system saw 61 new tests every run, none ever fixed).
-/// busy.pcap and busy-again.pcap are two recordings of one workload
-/// (Fixtures/record busy busy-again): the same hundred connections from
-/// other ports, with other ids.
-struct JUnitNameTests {
+/// What CI sees run after run of one workload: busy.pcap and
+/// busy-again.pcap are two recordings of it (Fixtures/record busy
+/// busy-again), the same hundred connections from other ports, with other
+/// ids. JUnit test names are what CI history follows, so they must stay
+/// put (issue 33: each held a connection id and an ephemeral port, and a CI
+/// system saw 61 new tests every run, none ever fixed); and an expect file
+/// recorded from one run must be reusable for the next.
+struct RepeatedRunTests {
     static func testNames(_ capture: String, expect: String) throws -> (names: [String], xml: String) {
         let junit = FileManager.default.temporaryDirectory.appendingPathComponent("junit-\(UUID().uuidString).xml").path
         defer { try? FileManager.default.removeItem(atPath: junit) }
@@ -47,5 +48,37 @@ struct JUnitNameTests {
         #expect(names[1] == "connection 1: 10.99.0.1 → 10.99.0.2:8006")
         #expect(names.suffix(2) == ["unexpected 10.99.0.1 → 10.99.0.2:8006 [9]",
                                     "unexpected 10.99.0.1 → 10.99.0.2:8006 [10]"])
+    }
+
+    /// `--write-expect-level outcome`: per server, how many connections
+    /// ended how; the next run of the workload checks against it.
+    @Test func anOutcomeExpectationIsReusedAcrossRuns() throws {
+        let directory = try MergeTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("outcome.json").path
+        let written = try CommandLineTests.handshake(["check", "-r", "busy.pcap", "--write-expect", path,
+                                                      "--write-expect-level", "outcome"])
+        #expect(written.stdout.hasSuffix("check: wrote 100 connections to \(path)\n"))
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == """
+            {
+              "connections" : [
+                {
+                  "close" : "fin",
+                  "count" : 100,
+                  "handshake" : "complete",
+                  "server" : "10.99.0.2:8006"
+                }
+              ]
+            }
+
+            """)
+        let again = try CommandLineTests.handshake(["check", "-r", "busy-again.pcap", "--expect", path])
+        #expect(again.status == 0)
+        #expect(again.stdout == "PASS connection 1: 100 × any client → 10.99.0.2:8006\n"
+                + "check: all 1 checks hold, 100 connections judged\n")
+        let misused = try CommandLineTests.handshake(["check", "-r", "busy.pcap", "--fail-on", "reset",
+                                                      "--write-expect-level", "states"])
+        #expect(misused.status == 64)
+        #expect(misused.stderr.hasPrefix("Error: --write-expect-level goes with --write-expect\n"))
     }
 }
