@@ -179,10 +179,11 @@ struct CaptureOptions: ParsableArguments {
 
     /// -r or -i, exactly one.
     func requireInput() throws {
-        guard read.isEmpty != (interface == nil) else {
-            throw ValidationError("give either -r FILE or -i INTERFACE")
-        }
+        guard read.isEmpty != (interface == nil) else { throw ValidationError(Self.missingInput) }
     }
+
+    static let missingInput = "give either -r FILE or -i INTERFACE"
+
 
     var isLive: Bool { interface != nil }
 

@@ -14,7 +14,7 @@ struct Handshake: ParsableCommand {
             try command.run()
         } catch {
             let code = exitCode(for: error)
-            let message = fullMessage(for: error)
+            let message = unknownOptionMessage(instead: error) ?? fullMessage(for: error)
             if code == .success {
                 if !message.isEmpty { print(message) }
             } else if !message.isEmpty {
@@ -55,6 +55,22 @@ struct Handshake: ParsableCommand {
         subcommands: [Analyze.self, Check.self, Merge.self],
         defaultSubcommand: Analyze.self
     )
+
+    /// ArgumentParser checks a command's values before it reports an
+    /// unknown option, so `handshake --frobnicate` said "give either -r FILE
+    /// or -i INTERFACE". Where the input is all that is missing, parsing
+    /// again with one given tells whether an option was unknown, and that
+    /// is the mistake to name.
+    private static func unknownOptionMessage(instead error: Error) -> String? {
+        guard fullMessage(for: error).contains(CaptureOptions.missingInput) else { return nil }
+        do {
+            _ = try parseAsRoot(Array(CommandLine.arguments.dropFirst()) + ["-r", "-"])
+        } catch {
+            let message = fullMessage(for: error)
+            if message.hasPrefix("Error: Unknown option") { return message }
+        }
+        return nil
+    }
 
     /// `handshake --version`.
     static let version = "handshake 0.22.0"

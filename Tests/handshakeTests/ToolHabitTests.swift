@@ -93,6 +93,13 @@ struct ToolHabitTests {
                                              + "header) in tcpdump; handshake prints connections: --format segments "
                                              + "lists each TCP segment as tcpdump does\n"))
         }
+        // An unknown option is named as such, with or without -r (it said "give either -r FILE or -i INTERFACE").
+        for arguments in [["--frobnicate"], ["-r", "refused.pcap", "--frobnicate"]] {
+            let unknown = try Self.handshake(arguments)
+            #expect(unknown.status == 64)
+            #expect(unknown.stderr.hasPrefix("Error: Unknown option '--frobnicate'\n"))
+        }
+        #expect(try Self.handshake([]).stderr.hasPrefix("Error: give either -r FILE or -i INTERFACE\n"))
         let missing = try Self.handshake(["-r", "refused.pcap", "-w", "/nonexistent/dir/x.pcap"])
         #expect(missing.status == 11)
         #expect(missing.stderr == "handshake: writing /nonexistent/dir/x.pcap: No such file or directory\n")
