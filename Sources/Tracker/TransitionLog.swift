@@ -56,16 +56,10 @@ public struct TransitionLog: Sendable {
     /// tracker asks on every segment of a connection in TIME_WAIT.
     func lastTime(of role: Role, since base: Timestamp) -> Timestamp? {
         let server = role == .server
-        var position = 0, lastOffset: Int64 = 0
         var found: Int64?
-        while position < bytes.count {
-            let tag = bytes[position]
-            if tag & Tag.sameTime == 0 {
-                (lastOffset, position) = offset(at: position + 1, tag: tag)
-            } else {
-                position += 1
-            }
-            if (tag & Tag.server != 0) == server { found = lastOffset }
+        forEachEntry { tag, offset in
+            if (tag & Tag.server != 0) == server { found = offset }
+            return true
         }
         return found.map { base + $0 }
     }
@@ -130,6 +124,24 @@ public struct TransitionLog: Sendable {
     func connectOffsets() -> (synSent: Int64?, clientEstablished: Int64?, serverEstablished: Int64?) {
         let synSent = Self.code(of: .synSent), established = Self.code(of: .established)
         var found: (synSent: Int64?, clientEstablished: Int64?, serverEstablished: Int64?) = (nil, nil, nil)
+        forEachEntry { tag, offset in
+            let code = tag & Tag.state, isServer = tag & Tag.server != 0
+            if code == synSent, !isServer, found.synSent == nil { found.synSent = offset }
+            guard code == established else { return true }
+            if isServer {
+                if found.serverEstablished == nil { found.serverEstablished = offset }
+            } else if found.clientEstablished == nil {
+                found.clientEstablished = offset
+            }
+            // The handshake is at the start of the log: the close need not be read.
+            return found.synSent == nil || found.clientEstablished == nil || found.serverEstablished == nil
+        }
+        return found
+    }
+
+    /// Each entry's tag and offset, in order, without decoding it, until `body` says to stop.
+    @inline(__always)
+    private func forEachEntry(_ body: (_ tag: UInt8, _ offset: Int64) -> Bool) {
         var position = 0, lastOffset: Int64 = 0
         while position < bytes.count {
             let tag = bytes[position]
@@ -138,19 +150,8 @@ public struct TransitionLog: Sendable {
             } else {
                 position += 1
             }
-            let code = tag & Tag.state, isServer = tag & Tag.server != 0
-            if code == synSent, !isServer, found.synSent == nil { found.synSent = lastOffset }
-            if code == established {
-                if isServer {
-                    if found.serverEstablished == nil { found.serverEstablished = lastOffset }
-                } else if found.clientEstablished == nil {
-                    found.clientEstablished = lastOffset
-                }
-                // The handshake is at the start of the log: the close need not be read.
-                if found.synSent != nil, found.clientEstablished != nil, found.serverEstablished != nil { break }
-            }
+            guard body(tag, lastOffset) else { return }
         }
-        return found
     }
 
     // MARK: - Reading

@@ -47,14 +47,20 @@ struct KernelTimelineTests {
         ])
     }
 
-    @Test func everyTransitionMatchesTheKernel() throws {
-        var comparison = TimelineComparison()
-        for file in Self.timelineFiles {
+    /// Each fixture's kernel timeline with the records handshake makes of its capture.
+    static func timelinesAndRecords() throws -> [(name: String, timeline: KernelTimeline, records: [ConnectionRecord])] {
+        try timelineFiles.map { file in
             let name = file.replacingOccurrences(of: ".kernel.json", with: "")
             let timeline = try KernelTimeline.load(FixtureFiles.directory.appendingPathComponent(file))
             let capture = ["pcap", "pcapng"].map { "\(name).\($0)" }
                 .first { FileManager.default.fileExists(atPath: FixtureFiles.path($0)) } ?? "\(name).pcap"
-            let records = try FixtureTracking.records(FixtureFiles.path(capture))
+            return (name, timeline, try FixtureTracking.records(FixtureFiles.path(capture)))
+        }
+    }
+
+    @Test func everyTransitionMatchesTheKernel() throws {
+        var comparison = TimelineComparison()
+        for (name, timeline, records) in try Self.timelinesAndRecords() {
             comparison.compare(timeline, with: records.flatMap(Self.endpoints), context: name)
         }
         #expect(comparison.differences == [])
@@ -68,12 +74,7 @@ struct KernelTimelineTests {
     /// at each end. lost-first-syn.pcap's is a second long, its RTT 90 µs.
     @Test func connectTimesMatchTheKernel() throws {
         var compared: [String: (kernel: Double, reported: Double)] = [:]
-        for file in Self.timelineFiles {
-            let name = file.replacingOccurrences(of: ".kernel.json", with: "")
-            let timeline = try KernelTimeline.load(FixtureFiles.directory.appendingPathComponent(file))
-            let capture = ["pcap", "pcapng"].map { "\(name).\($0)" }
-                .first { FileManager.default.fileExists(atPath: FixtureFiles.path($0)) } ?? "\(name).pcap"
-            let records = try FixtureTracking.records(FixtureFiles.path(capture))
+        for (name, timeline, records) in try Self.timelinesAndRecords() {
             for socket in timeline.sockets where socket.states.first?.state == "SYN_SENT" {
                 guard let sent = socket.states.first?.t,
                       let established = socket.states.first(where: { $0.state == "ESTABLISHED" })?.t,
