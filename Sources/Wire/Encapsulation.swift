@@ -1,5 +1,3 @@
-import Synchronization
-
 /// How a segment was carried: a 4-byte handle to its encapsulation layers,
 /// outermost first, that `TCPSegment` holds in place of the layers
 /// themselves (a segment is copied several times on its way and must stay
@@ -64,5 +62,5 @@ public struct Encapsulation: Hashable, Sendable {
         static func slot(of number: UInt32) -> Int { Int((number &- 1) % UInt32(resolvableSpan)) }
     }
 
-    private static let table = Mutex(Table())
+    private static let table = Locked(Table())
 }
