@@ -24,9 +24,6 @@ public struct EncapsulationPath: Hashable, Sendable {
         add(layers)
     }
 
-    /// Whether it names any layer.
-    public var isEncapsulated: Bool { !layers.isEmpty }
-
     /// Adds one segment's layers: those not named yet while there is room.
     /// Returns whether one of them could not be named.
     @discardableResult
@@ -44,13 +41,8 @@ public struct EncapsulationPath: Hashable, Sendable {
             }
             layers.append(layer)
         }
-        if unlisted { countUnlistedSegment() }
+        if unlisted, storedUnlistedSegments < .max { storedUnlistedSegments += 1 }
         return unlisted
-    }
-
-    /// One more segment through a layer the full list does not name.
-    public mutating func countUnlistedSegment() {
-        if storedUnlistedSegments < .max { storedUnlistedSegments += 1 }
     }
 
     private static func eachOnce(_ layers: [EncapsulationLayer]) -> Bool {
