@@ -33,7 +33,8 @@ struct HighestScoredTests {
 
     /// A hundred times the limit costs a few times as much, not a hundred
     /// (the scan: O(limit) an offer). Timed against itself, so a slow
-    /// machine or a sanitizer slows both sides alike.
+    /// machine or a sanitizer slows both sides alike (ThreadSanitizer's
+    /// shadow memory made the larger heap 13 times slower; the scan was a hundred).
     @Test func aLargeLimitCostsLittle() {
         func offers(limit: Int) -> (Duration, HighestScored<Int>) {
             var selection = HighestScored<Int>(limit: limit)
@@ -43,7 +44,7 @@ struct HighestScoredTests {
         }
         let (small, _) = offers(limit: 200)
         let (large, selection) = offers(limit: 20_000)
-        #expect(large < small * 10, "\(large) against \(small)")
+        #expect(large < small * 40, "\(large) against \(small)")
         #expect(selection.items.count == 20_000)
         #expect(selection.items.allSatisfy { $0 % 1_000 >= 900 })
     }
