@@ -12,12 +12,18 @@ enum HTMLPage {
 
     static let columns = ["#", "client", "server", "handshake", "close", "client state", "server state", "RTT ms",
                           "connect ms", "duration s", "packets c/s", "anomalies", "zeek", "history"]
-    /// Where the script finds the cells it compares, sorts as numbers or
-    /// shows with fixed decimals (`HTMLAssets.script`'s `column`).
-    enum Column: Int, CaseIterable {
-        case id = 0, rtt = 7, connect = 8, duration = 9, anomalies = 11
+    /// The cells the script compares, sorts as numbers or shows with fixed
+    /// decimals (`HTMLAssets.script`'s `column`), by their heading in `columns`.
+    enum Column: String, CaseIterable {
+        case id = "#", rtt = "RTT ms", connect = "connect ms", duration = "duration s", anomalies = "anomalies"
 
         var name: String { String(describing: self) }
+        /// Its place in a row: its heading's in `columns`.
+        var place: Int {
+            guard let place = columns.firstIndex(of: rawValue) else { preconditionFailure("no column \(rawValue)") }
+            return place
+        }
+        static let byPlace = Dictionary(uniqueKeysWithValues: allCases.map { ($0.place, $0) })
         /// Decimals shown: milliseconds to the microsecond, seconds to it too.
         var decimals: Int? {
             switch self {
@@ -30,8 +36,8 @@ enum HTMLPage {
 
     /// The script's table of columns: each named one's place, the count, and the decimals.
     static var columnScript: String {
-        let places = Column.allCases.map { "\($0.name): \($0.rawValue)" }.joined(separator: ", ")
-        let decimals = Column.allCases.compactMap { column in column.decimals.map { "\(column.rawValue): \($0)" } }
+        let places = Column.allCases.map { "\($0.name): \($0.place)" }.joined(separator: ", ")
+        let decimals = Column.allCases.compactMap { column in column.decimals.map { "\(column.place): \($0)" } }
         return "const column = { \(places), count: \(columns.count) };\n"
             + "const decimals = { \(decimals.joined(separator: ", ")) };"
     }
@@ -135,7 +141,7 @@ enum HTMLPage {
     /// numbers; the page adds whether it has a ladder (`,1]` or `,0]`).
     static func dataRow(_ cells: [String]) -> String {
         let values = cells.enumerated().map { index, cell in
-            guard let column = Column(rawValue: index) else { return MarkupText.jsonString(cell) }
+            guard let column = Column.byPlace[index] else { return MarkupText.jsonString(cell) }
             return cell != "-" ? cell : column.decimals != nil ? "null" : MarkupText.jsonString(cell)
         }
         return "[" + values.joined(separator: ",")
